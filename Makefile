@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# uv (with uv.lock) when it can be had, plain pip into .venv otherwise.
+PY ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock
+	@if command -v uv >/dev/null 2>&1 || $(PY) -m pip install -q uv >/dev/null 2>&1; then \
+		UV="$$(command -v uv || echo $(PY) -m uv)"; \
+		echo "installing with $$UV (uv.lock)"; \
+		$$UV sync --frozen --extra dev; \
+	else \
+		echo "uv unavailable: installing with pip"; \
+		$(PY) -m venv $(VENV) && $(VENV)/bin/pip install -q -e '.[dev]'; \
+	fi
+	@touch $(STAMP)
+
+run: install
+	$(VENV)/bin/speechtasks run --corpus corpus --db speechtasks.db
+
+test: install
+	$(VENV)/bin/python -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install
+	$(VENV)/bin/python -m bench
+
+clean:
+	rm -rf $(VENV) speechtasks.db speechtasks.db-wal speechtasks.db-shm .pytest_cache

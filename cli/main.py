@@ -1,0 +1,24 @@
+"""The `speechtasks` command: a thin skin over extractors/, store/ and flows/."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.extract import extract
+
+app = typer.Typer(
+    help="Turn Chinese government speeches into structured task lists (讲话 → 任务台账).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """speechtasks: 讲话要求 → 任务台账."""
+
+
+app.command()(extract)
+
+if __name__ == "__main__":
+    app()
