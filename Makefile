@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml uv.lock
 
 run: install
 	$(VENV)/bin/speechtasks run --corpus corpus --db speechtasks.db
+	$(VENV)/bin/speechtasks tasks --db speechtasks.db
 
 test: install
 	$(VENV)/bin/python -m pytest -q

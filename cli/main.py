@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from cli.extract import extract
+from cli.run import run
+from cli.tasks import tasks
 
 app = typer.Typer(
     help="Turn Chinese government speeches into structured task lists (讲话 → 任务台账).",
@@ -19,6 +21,8 @@ def main() -> None:
 
 
 app.command()(extract)
+app.command()(run)
+app.command()(tasks)
 
 if __name__ == "__main__":
     app()
