@@ -12,6 +12,7 @@ FORBIDDEN = {
     "schemas": {"prefect", "sqlite3", "sqlite_utils", "extractors", "store", "flows", "cli"},
     "extractors": {"prefect", "sqlite3", "sqlite_utils", "store", "flows", "cli"},
     "store": {"prefect", "extractors", "flows", "cli"},
+    "review": {"prefect", "sqlite3", "sqlite_utils", "store", "flows", "cli"},
     "flows": {"cli"},
 }
 
