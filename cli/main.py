@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.evaluate import evaluate
 from cli.extract import extract
 from cli.run import run
 from cli.tasks import tasks
@@ -23,6 +24,7 @@ def main() -> None:
 app.command()(extract)
 app.command()(run)
 app.command()(tasks)
+app.command(name="eval")(evaluate)
 
 if __name__ == "__main__":
     app()
