@@ -1,19 +1,40 @@
 """The SQLite task database, written and read only through this package (sqlite-utils)."""
 
 from store.db import open_db
-from store.queries import counts, known_versions, query_tasks, requirements_by_category
-from store.write import SaveResult, finish_run, record_error, save_extraction, start_run, sync_actor_labels
+from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
+from store.migrations import migrate, migrations
+from store.queries import counts, known_versions, query_tasks, requirements_by_category, task_filter
+from store.search import search_requirements
+from store.write import (
+    SaveResult,
+    finish_run,
+    record_error,
+    save_extraction,
+    set_tracking,
+    start_run,
+    sync_actor_labels,
+)
 
 __all__ = [
+    "LEDGER_COLUMNS",
     "SaveResult",
     "counts",
     "finish_run",
     "known_versions",
+    "ledger_rows",
+    "migrate",
+    "migrations",
     "open_db",
     "query_tasks",
     "record_error",
     "requirements_by_category",
     "save_extraction",
+    "search_requirements",
+    "set_tracking",
     "start_run",
     "sync_actor_labels",
+    "task_filter",
+    "write_csv",
+    "write_json",
+    "write_xlsx",
 ]

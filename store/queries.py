@@ -1,35 +1,74 @@
-"""Reading the task database: the queries the CLI and apps ask."""
+"""Reading the task database: the queries the CLI, the exports and apps ask.
+
+Every filter is a bound parameter. The rows come from the `tasks` view (active
+requirements with their speech, section kind, actors and tracking status).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
+from store.search import search_sql
+
+TASK_COLUMNS = (
+    "id",
+    "source",
+    "path",
+    "section_kind",
+    "heading",
+    "actor_categories",
+    "deadline",
+    "deadline_date",
+    "tracking_status",
+)
+
 
 def known_versions(db: Database) -> set[str]:
-    """sha256 of every speech version already stored."""
-    return {row["sha256"] for row in db.query("select sha256 from speeches")}
+    """sha256 of every current speech version (a file reverted to a superseded version is new work)."""
+    return {row["sha256"] for row in db.query("select sha256 from speeches where superseded_by is null")}
 
 
-def query_tasks(db: Database, *, actor: str | None = None, speech: str | None = None) -> list[dict[str, Any]]:
-    """Active requirements with their actor categories; filters are bound parameters."""
-    where = ["r.status = 'active'"]
+def task_filter(
+    *,
+    actor: str | None = None,
+    speech: str | None = None,
+    search: str | None = None,
+    kind: str | None = None,
+    due_before: date | str | None = None,
+) -> tuple[str, list[Any]]:
+    """A `where` clause over the `tasks` view (alias `k`) and its parameters."""
+    where = ["1"]
     params: list[Any] = []
     if actor:
-        where.append("r.id in (select requirement_id from requirement_actors where category = ?)")
+        where.append("k.id in (select requirement_id from requirement_actors where category = ?)")
         params.append(actor)
     if speech:
-        where.append("(s.id = ? or s.source = ?)")
+        where.append("(k.speech_id = ? or k.source = ?)")
         params += [speech, speech]
-    sql = f"""
-        select r.id, s.source, r.path, r.heading, r.deadline,
-               (select group_concat(distinct category) from requirement_actors a
-                 where a.requirement_id = r.id) as actors
-        from requirements r join speeches s on s.id = r.speech_id
-        where {" and ".join(where)}
-        order by s.source, r.char_start
+    if search:
+        sql, args = search_sql(search)
+        where.append(f"k.id in ({sql})")
+        params += args
+    if kind:
+        where.append("k.section_kind = ?")
+        params.append(kind)
+    if due_before:
+        where.append("k.deadline_date <= ?")
+        params.append(str(due_before))
+    return " and ".join(where), params
+
+
+def query_tasks(db: Database, **filters: Any) -> list[dict[str, Any]]:
+    """Active requirements matching the filters of `task_filter`, in speech order.
+
+    Each row: id, source, path, section_kind, heading, actor_categories, deadline,
+    deadline_date, tracking_status.
     """
+    where, params = task_filter(**filters)
+    sql = f"select {', '.join(TASK_COLUMNS)} from tasks k where {where} order by k.source, k.char_start"
     return list(db.query(sql, params))
 
 

@@ -23,20 +23,25 @@ def speech_id(sha256: str) -> str:
 @dataclass(frozen=True)
 class SaveResult:
     speech_id: str
-    new: bool  # False when this exact version was stored before
+    new: bool  # False when this exact version was already the current one
     requirements: int
 
 
 def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult:
-    """Store one speech and everything extracted from it, all or nothing.
+    """Store one speech version and everything extracted from it, all or nothing.
 
-    `source` is the file's path relative to the corpus. An older version of the
-    same source is marked superseded by this one; its requirements that this
-    version no longer has are marked `superseded`, never deleted.
+    `source` is the file's path relative to the corpus. The source's previous
+    version is marked superseded by this one. Requirements are upserted by their
+    stable id, so an unchanged requirement keeps its row (and its `task_tracking`
+    row); those the new version no longer has are marked `superseded`, never
+    deleted. A file reverted to an earlier stored version makes that version
+    current again.
     """
     sid = speech_id(result.speech.sha256)
-    if db["speeches"].count_where("id = ?", [sid]):
-        return SaveResult(sid, False, len(result.requirements))
+    n = len(result.requirements)
+    existing = db["speeches"].get(sid) if db["speeches"].count_where("id = ?", [sid]) else None
+    if existing and (existing["superseded_by"] is None or existing["source"] != source):
+        return SaveResult(sid, False, n)
     with db.atomic():
         older = [
             r["id"]
@@ -45,73 +50,12 @@ def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult
                 [source, sid],
             )
         ]
-        db["speeches"].insert(
-            {
-                "id": sid,
-                "source": source,
-                "sha256": result.speech.sha256,
-                "title": result.speech.title,
-                "encoding": result.speech.encoding,
-                "chars": result.speech.chars,
-                "year": result.speech.year,
-                "ingested_at": now(),
-                "superseded_by": None,
-            }
-        )
-        db["sections"].insert_all(
-            (
-                {
-                    "id": f"{sid}:{s.path}",
-                    "speech_id": sid,
-                    "path": s.path,
-                    "marker": s.marker,
-                    "kind": s.kind.value,
-                    "heading": s.heading,
-                    "char_start": s.char_start,
-                    "char_end": s.char_end,
-                }
-                for s in result.sections
-            ),
-            replace=True,
-        )
+        if existing:
+            db["speeches"].update(sid, {"superseded_by": None})
+        else:
+            _insert_speech(db, result, source, sid)
+        _upsert_requirements(db, result, sid)
         keep = {r.id for r in result.requirements}
-        db["requirements"].upsert_all(
-            (
-                {
-                    "id": r.id,
-                    "speech_id": sid,
-                    "path": r.path,
-                    "label": r.label,
-                    "heading": r.heading,
-                    "text": r.text,
-                    "char_start": r.char_start,
-                    "char_end": r.char_end,
-                    "deadline": r.deadline,
-                    "deadline_date": r.deadline_date.isoformat() if r.deadline_date else None,
-                    "measures": json.dumps(r.measures, ensure_ascii=False),
-                    "status": "active",
-                }
-                for r in result.requirements
-            ),
-            pk="id",
-        )
-        if keep:
-            marks = ",".join("?" * len(keep))
-            db.execute(f"delete from requirement_actors where requirement_id in ({marks})", list(keep))
-        db["requirement_actors"].insert_all(
-            (
-                {
-                    "requirement_id": r.id,
-                    "category": a.category.value,
-                    "mention": a.mention or "",
-                    "basis": a.basis.value,
-                    "char_start": a.char_start,
-                }
-                for r in result.requirements
-                for a in r.actors
-            ),
-            replace=True,
-        )
         for old in older:
             db["speeches"].update(old, {"superseded_by": sid})
             stale = [
@@ -121,7 +65,101 @@ def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult
             ]
             for rid in stale:
                 db["requirements"].update(rid, {"status": "superseded"})
-    return SaveResult(sid, True, len(result.requirements))
+    return SaveResult(sid, True, n)
+
+
+def _insert_speech(db: Database, result: Extraction, source: str, sid: str) -> None:
+    version = db.execute("select coalesce(max(version), 0) + 1 from speeches where source = ?", [source])
+    db["speeches"].insert(
+        {
+            "id": sid,
+            "source": source,
+            "sha256": result.speech.sha256,
+            "title": result.speech.title,
+            "encoding": result.speech.encoding,
+            "chars": result.speech.chars,
+            "year": result.speech.year,
+            "ingested_at": now(),
+            "superseded_by": None,
+            "version": version.fetchone()[0],
+        }
+    )
+    db["sections"].insert_all(
+        (
+            {
+                "id": f"{sid}:{s.path}",
+                "speech_id": sid,
+                "path": s.path,
+                "marker": s.marker,
+                "kind": s.kind.value,
+                "heading": s.heading,
+                "char_start": s.char_start,
+                "char_end": s.char_end,
+            }
+            for s in result.sections
+        ),
+        replace=True,
+    )
+
+
+def _upsert_requirements(db: Database, result: Extraction, sid: str) -> None:
+    db["requirements"].upsert_all(
+        (
+            {
+                "id": r.id,
+                "speech_id": sid,
+                "section_id": f"{sid}:{r.path.split('.')[0]}",
+                "path": r.path,
+                "label": r.label,
+                "heading": r.heading,
+                "text": r.text,
+                "char_start": r.char_start,
+                "char_end": r.char_end,
+                "deadline": r.deadline,
+                "deadline_date": r.deadline_date.isoformat() if r.deadline_date else None,
+                "measures": json.dumps(r.measures, ensure_ascii=False),
+                "status": "active",
+            }
+            for r in result.requirements
+        ),
+        pk="id",
+    )
+    keep = [r.id for r in result.requirements]
+    if keep:
+        marks = ",".join("?" * len(keep))
+        db.execute(f"delete from requirement_actors where requirement_id in ({marks})", keep)
+    db["requirement_actors"].insert_all(
+        (
+            {
+                "requirement_id": r.id,
+                "category": a.category.value,
+                "mention": a.mention or "",
+                "basis": a.basis.value,
+                "char_start": a.char_start,
+            }
+            for r in result.requirements
+            for a in r.actors
+        ),
+        replace=True,
+    )
+
+
+def set_tracking(
+    db: Database,
+    requirement_id: str,
+    *,
+    status: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+) -> None:
+    """What a tracking tool records about a task (status open/in_progress/done/cancelled, owner, notes).
+
+    Only the fields given change; `save_extraction` never touches this table.
+    """
+    fields = {k: v for k, v in {"status": status, "owner": owner, "notes": notes}.items() if v is not None}
+    db["task_tracking"].upsert(
+        {"requirement_id": requirement_id, **fields, "updated_at": now()}, pk="requirement_id"
+    )
 
 
 def sync_actor_labels(db: Database, aliases: dict[str, list[str]] | None = None) -> None:
