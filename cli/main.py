@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from cli.browse import browse
 from cli.evaluate import evaluate
+from cli.export import export
 from cli.extract import extract
 from cli.run import run
 from cli.tasks import tasks
@@ -24,6 +26,8 @@ def main() -> None:
 app.command()(extract)
 app.command()(run)
 app.command()(tasks)
+app.command()(export)
+app.command()(browse)
 app.command(name="eval")(evaluate)
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""`speechtasks tasks`: query the task database."""
+"""`speechtasks tasks`: query the task database. The filter options are shared with `export`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import typer
 
 from cli.options import DbOption
 from cli.render import print_rows
+from schemas import ActorCategory, SectionKind
 
 
 class RowFormat(StrEnum):
@@ -17,17 +19,55 @@ class RowFormat(StrEnum):
     csv = "csv"
 
 
-def tasks(
-    db: Path = DbOption,
-    actor: str | None = typer.Option(None, "--actor", help="actor category code, e.g. principal"),
-    speech: str | None = typer.Option(None, "--speech", help="speech id or source path"),
-    fmt: RowFormat = typer.Option(RowFormat.table, "--format", "-f", help="table | json | csv"),
-) -> None:
-    """List the active tasks (requirements) in the database."""
-    from store import open_db, query_tasks
+TABLE_COLUMNS = ("path", "heading", "actor_categories", "deadline", "source")
+ActorFilter = typer.Option(None, "--actor", help="actor category code, e.g. principal, department")
+SpeechFilter = typer.Option(None, "--speech", help="speech id or source path")
+SearchFilter = typer.Option(
+    None, "--search", "-s", help="words in the heading or text, any length (书记, 巡察整改)"
+)
+KindFilter = typer.Option(None, "--kind", help="section kind, e.g. tasks")
+DueFilter = typer.Option(
+    None, "--due-before", formats=["%Y-%m-%d"], help="deadline on or before DATE (YYYY-MM-DD)"
+)
 
+
+def require_db(db: Path) -> None:
+    """Commands that read the database stop with one line when there is none."""
     if not db.exists():
         typer.echo(f"error: no task database at {db}; run `speechtasks run` first", err=True)
         raise typer.Exit(2)
-    rows = query_tasks(open_db(db), actor=actor, speech=speech)
+
+
+def filters(
+    actor: ActorCategory | None,
+    speech: str | None,
+    search: str | None,
+    kind: SectionKind | None,
+    due_before: datetime | None,
+) -> dict[str, str | None]:
+    return {
+        "actor": actor.value if actor else None,
+        "speech": speech,
+        "search": search,
+        "kind": kind.value if kind else None,
+        "due_before": due_before.date().isoformat() if due_before else None,
+    }
+
+
+def tasks(
+    db: Path = DbOption,
+    actor: ActorCategory | None = ActorFilter,
+    speech: str | None = SpeechFilter,
+    search: str | None = SearchFilter,
+    kind: SectionKind | None = KindFilter,
+    due_before: datetime | None = DueFilter,
+    fmt: RowFormat = typer.Option(RowFormat.table, "--format", "-f", help="table | json | csv"),
+) -> None:
+    """List the active tasks (requirements) in the database, filtered."""
+    from store import open_db, query_tasks
+
+    require_db(db)
+    rows = query_tasks(open_db(db), **filters(actor, speech, search, kind, due_before))
+    if fmt is RowFormat.table:  # a terminal is narrow: the columns a reader scans
+        rows = [{k: r[k] for k in TABLE_COLUMNS} for r in rows]
     print_rows(rows, fmt.value, title=f"{len(rows)} tasks")

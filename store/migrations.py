@@ -128,7 +128,7 @@ def m003_requirements_fts(db: Database) -> None:
     """
     db.execute(
         """create virtual table requirements_fts using fts5(
-             heading, text, content=requirements, tokenize='trigram')"""
+             heading, text, content="requirements", tokenize='trigram')"""
     )
     db.execute(
         "insert into requirements_fts (rowid, heading, text) select rowid, heading, text from requirements"
