@@ -1,1 +1,5 @@
 """The review page: one speech with its requirements, actors and deadlines marked (Jinja2)."""
+
+from review.render import render_review, write_review_page
+
+__all__ = ["render_review", "write_review_page"]

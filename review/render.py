@@ -1,0 +1,42 @@
+"""Render the review page (Jinja2 templates in review/templates, autoescaped) and write it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from review.model import BASIS_LABELS, KIND_LABELS, SHORT_LABELS, build_review
+from schemas import CATEGORY_LABELS, Extraction
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("review", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        category_labels={c.value: label for c, label in CATEGORY_LABELS.items()},
+        short_labels={c.value: label for c, label in SHORT_LABELS.items()},
+        basis_labels={b.value: label for b, label in BASIS_LABELS.items()},
+        kind_labels={k.value: label for k, label in KIND_LABELS.items()},
+    )
+    return env
+
+
+def render_review(text: str, extraction: Extraction) -> str:
+    """One self-contained HTML page: the speech with its requirements, actors and deadlines marked."""
+    return environment().get_template("page.html.j2").render(review=build_review(text, extraction))
+
+
+def write_review_page(path: Path, text: str, extraction: Extraction) -> Path:
+    """Write the review page of one speech to `path` (UTF-8); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_review(text, extraction), encoding="utf-8")
+    return path
