@@ -9,6 +9,7 @@ from cli.evaluate import evaluate
 from cli.export import export
 from cli.extract import extract
 from cli.run import run
+from cli.show import show
 from cli.tasks import tasks
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.command()(tasks)
 app.command()(export)
 app.command()(browse)
 app.command(name="eval")(evaluate)
+app.command()(show)
 
 if __name__ == "__main__":
     app()
