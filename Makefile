@@ -25,6 +25,7 @@ run: install
 	$(VENV)/bin/speechtasks tasks --db speechtasks.db
 
 test: install
+	sh scripts/ensure_chromium.sh
 	$(VENV)/bin/python -m pytest -q
 
 lint: install
