@@ -1,17 +1,44 @@
-"""Bytes → text. Every offset in the project indexes the text this module returns."""
+"""Bytes → text. Every offset in the project indexes the text this module returns.
+
+`.txt`/`.md` are decoded (BOM, UTF-8, then GB18030 with a plausibility check); for
+`.docx` and `.pdf` the "decoded text" is the text built here (one paragraph a line),
+so `text == decoded[char_start:char_end]` holds for every format. Anything that
+cannot be read raises `DecodeError`, whose message starts with a short kind
+(`empty:`, `binary:`, `too-large:` …) the ingest report groups by.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas import Speech
 
+# Limits, with their reasons. The longest speech in corpus/ is 96 KB of text
+# (≈32k characters); a national work report runs to ≈40k characters.
+MAX_FILE_BYTES = 10 * 1024 * 1024  # docx/pdf with images and fonts reach a few MB; 10 MB is ≥ 25× any speech
+MAX_TEXT_CHARS = 1_000_000  # ≥ 25× the longest speech: anything longer is not one speech
+MAX_UNZIPPED_BYTES = (
+    64 * 1024 * 1024
+)  # a docx's declared unpacked size: word/document.xml of a long speech ≈ 2 MB
+MAX_PDF_PAGES = 300  # a long work report is ≈ 40 pages; pdfminer costs ≈ 50 ms a page
+TEXT_SUFFIXES = {".txt", ".md"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# Office formats an office may drop that we cannot read: reported, not silently skipped.
+UNSUPPORTED = {".doc": "Word 97-2003", ".wps": "WPS", ".rtf": "RTF", ".odt": "OpenDocument"}
+
 
 class DecodeError(ValueError):
-    """The bytes are not a text we can read (empty, binary, unknown encoding)."""
+    """The file is not a text we can read; the message says why (kind first)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -19,47 +46,383 @@ class Decoded:
     text: str
     encoding: str
     sha256: str
-
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
+    title: str | None = None  # from the document itself (docx Title style, pdf metadata)
 
 
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# ---------------------------------------------------------------- plain text
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def rare_han_ratio(text: str) -> float:
+    """Share of CJK characters outside GB2312. Speeches use almost none (0.0 on every
+    speech in corpus/); UTF-8 bytes misread as GB18030 give ≈ 0.67."""
+    han = [c for c in text if ord(c) >= 0x2E80]
+    if not han:
+        return 0.0
+    rare = 0
+    for c in han:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare / len(han)
+
+
+def _check_plausible(text: str, enc: str) -> None:
+    if "\x00" in text:
+        raise DecodeError("binary", f"NUL characters after decoding as {enc}: not a text file")
+    if len(_CONTROL.findall(text[:20000])) > 20:
+        raise DecodeError("binary", f"control characters after decoding as {enc}: not a text file")
+    if enc == "gb18030" and rare_han_ratio(text) > 0.05:
+        raise DecodeError(
+            "encoding",
+            "not valid UTF-8, and as GB18030 it gives garbled characters: mixed or unknown encoding",
+        )
+
+
 def decode_bytes(raw: bytes) -> Decoded:
-    """Decode a text file: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
+    """Decode a text file: a BOM first (UTF-8/UTF-16), then UTF-8, then GB18030 (⊃ GBK)."""
     sha = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
-        raise DecodeError("empty file")
-    candidates = [enc for bom, enc in _BOMS if raw.startswith(bom)] or ["utf-8", "gb18030"]
-    for enc in candidates:
+    if not raw.strip(b" \t\r\n\x00\x0c") or not raw.strip():
+        raise DecodeError("empty", "the file has no text")
+    boms = [enc for bom, enc in _BOMS if raw.startswith(bom)]
+    if not boms and raw.count(b"\x00") > len(raw) // 100:
+        raise DecodeError("binary", "NUL bytes and no UTF-16 byte-order mark: not a text file")
+    for enc in boms or ["utf-8", "gb18030"]:
         try:
             text = raw.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if exc.reason.startswith(("unexpected end", "incomplete", "truncated")) or (
+                enc == "utf-16" and len(raw) % 2
+            ):
+                raise DecodeError(
+                    "truncated", f"the file ends inside a character ({enc}): cut off or still being copied"
+                ) from None
             continue
-        if "\x00" in text:
-            raise DecodeError(f"binary content (NUL characters after decoding as {enc})")
-        return Decoded(normalize_newlines(text), enc, sha)
-    raise DecodeError("not UTF-8, UTF-16 (with BOM) or GB18030 text")
+        _check_plausible(text, enc)
+        text = normalize_newlines(text)
+        if not text.strip():
+            raise DecodeError("empty", "the file has only whitespace")
+        return Decoded(text, enc, sha)
+    raise DecodeError("encoding", "not UTF-8, UTF-16 (with BOM) or GB18030 text")
+
+
+def strip_markdown_headings(text: str) -> str:
+    """`## 一、总体要求` → `一、总体要求`: heading hashes would hide the outline markers."""
+    return re.sub(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+", "", text)
+
+
+# ---------------------------------------------------------------- docx
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_NUM = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (Word's chineseCounting, up to 99)."""
+    if n < 10:
+        return _CN_NUM[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_NUM[tens]) + "十" + (_CN_NUM[ones] if ones else "")
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital"}:
+        return cn_numeral(n) if n < 100 else str(n)
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in {"lowerLetter", "upperLetter"}:
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt == "ideographTraditional" and 1 <= n <= 10:
+        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
+    return str(n)
+
+
+class _Numbering:
+    """Renders Word's automatic list numbers (`一、`, `（一）`, `1.`), absent from run text."""
+
+    def __init__(self, doc: object) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = doc.part.numbering_part.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.iter(f"{_W}abstractNum"):
+            lvls = abstract.setdefault(an.get(f"{_W}abstractNumId", ""), {})
+            for lvl in an.iter(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                text = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lvls[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{_W}val", "") if text is not None else "",
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
+                )
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                for ilvl, spec in abstract.get(ref.get(f"{_W}val", ""), {}).items():
+                    self.levels[(num.get(f"{_W}numId", ""), ilvl)] = spec
+
+    @staticmethod
+    def _num_pr(paragraph: object) -> tuple[str, int] | None:
+        elements = [paragraph._p]  # type: ignore[attr-defined]
+        style = getattr(paragraph, "style", None)
+        while style is not None:  # numbering may come from the (heading) style chain
+            elements.append(style.element)
+            style = style.base_style
+        for el in elements:
+            num_pr = el.find(f"{_W}pPr/{_W}numPr")
+            if num_pr is not None:
+                num_id = num_pr.find(f"{_W}numId")
+                ilvl = num_pr.find(f"{_W}ilvl")
+                if num_id is not None and num_id.get(f"{_W}val", "0") != "0":
+                    return num_id.get(f"{_W}val", ""), int(
+                        ilvl.get(f"{_W}val", "0")
+                    ) if ilvl is not None else 0
+        return None
+
+    def marker(self, paragraph: object) -> str:
+        found = self._num_pr(paragraph)
+        if found is None or found not in self.levels:
+            return ""
+        num_id, ilvl = found
+        fmt, text, start = self.levels[found]
+        counts = self.counters.setdefault(num_id, [])
+        counts.extend([0] * (ilvl + 1 - len(counts)))
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else start
+        del counts[ilvl + 1 :]
+        if fmt in {"bullet", "none"}:
+            return ""
+
+        def level(m: re.Match[str]) -> str:
+            i = int(m.group(1)) - 1
+            lvl_fmt = self.levels.get((num_id, i), ("decimal", "", 1))[0]
+            return _format_number(counts[i] if i < len(counts) else 1, lvl_fmt)
+
+        return re.sub(r"%(\d)", level, text)
+
+
+def check_zip(raw: bytes, what: str = "docx") -> None:
+    """Refuse a zip whose members declare more than MAX_UNZIPPED_BYTES, before unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            declared = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise DecodeError(
+            f"corrupt-{what}", f"not a valid zip archive ({exc}): damaged or truncated"
+        ) from None
+    if declared > MAX_UNZIPPED_BYTES:
+        raise DecodeError(
+            "zip-bomb",
+            f"the {what} declares {declared / 2**20:,.0f} MB unpacked (limit {MAX_UNZIPPED_BYTES // 2**20} MB)",
+        )
+
+
+def decode_docx(raw: bytes) -> Decoded:
+    """A paragraph a line, in document order (tables row by row), Word numbering rendered."""
+    sha = hashlib.sha256(raw).hexdigest()
+    check_zip(raw)
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        doc = docx.Document(io.BytesIO(raw))
+        numbering = _Numbering(doc)
+        lines: list[str] = []
+        title: str | None = None
+        body = doc.element.body
+        for child in body.iterchildren():
+            if child.tag == f"{_W}p":
+                paras = [Paragraph(child, doc)]
+            elif child.tag == f"{_W}tbl":
+                paras = [p for row in Table(child, doc).rows for cell in row.cells for p in cell.paragraphs]
+            else:
+                continue
+            for p in paras:
+                text = normalize_newlines(p.text).strip()
+                marker = numbering.marker(p)
+                if not text:
+                    continue
+                style = p.style.name if p.style is not None else ""
+                if title is None and style in {"Title", "标题"}:
+                    title = text
+                lines.append(marker + text)
+    except DecodeError:
+        raise
+    except Exception as exc:  # python-docx raises many kinds on damaged packages
+        raise DecodeError(
+            "corrupt-docx", f"cannot read the Word document ({type(exc).__name__}: {exc})"
+        ) from None
+    text = "\n".join(lines)
+    if not text.strip():
+        raise DecodeError("empty", "the Word document has no text")
+    return Decoded(text + "\n", "docx", sha, title)
+
+
+# ---------------------------------------------------------------- pdf
+
+_SENTENCE_DONE = tuple("。！？!?；;：:…")
+_CLOSERS = tuple("”’」』）)")
+_MARKER_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、是要]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+    r"|第[一二三四五六七八九十]{1,3}[，,、]|\d{1,2}[.．、](?!\d))"
+)
+_PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*[-—–－]*\s*$")
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    text: str
+    x0: float | None = None  # left edge on the page
+    x1: float | None = None  # right edge on the page
+
+
+def ends_sentence(line: str) -> bool:
+    s = line.rstrip()
+    if s.endswith(_CLOSERS) and len(s) > 1 and s[-2] in "。！？!?；;：:…":
+        return True
+    return s.endswith(_SENTENCE_DONE)
+
+
+def rejoin_lines(lines: Sequence[PdfLine | str]) -> str:
+    """Join hard-wrapped lines into paragraphs, one a line.
+
+    Without geometry: a line that does not end a sentence continues the paragraph,
+    unless the next line opens an outline marker (`一、`, `（二）`, `第三，`, `1.`).
+    With geometry (pdf): a new paragraph is an indented line, or follows a line that
+    stopped short of the right margin; a sentence end at the margin only ends the
+    paragraph when the layout does not indent its paragraphs.
+    """
+    items = [PdfLine(x) if isinstance(x, str) else x for x in lines]
+    items = [x for x in items if x.text.strip() and not _PAGE_NUMBER.match(x.text)]
+    geo = [x for x in items if x.x0 is not None and x.x1 is not None]
+    left = min((x.x0 for x in geo), default=0.0)  # type: ignore[type-var]
+    right = max((x.x1 for x in geo), default=0.0)  # type: ignore[type-var]
+    em = max(((x.x1 - x.x0) / len(x.text.strip()) for x in geo), default=12.0)  # type: ignore[operator]
+    indents = any(x.x0 > left + em for x in geo)  # type: ignore[operator]
+
+    def indented(x: PdfLine) -> bool:
+        return x.x0 is not None and x.x0 > left + em
+
+    def short(x: PdfLine) -> bool:
+        return x.x1 is not None and x.x1 < right - 3 * em
+
+    paragraphs: list[str] = []
+    prev: PdfLine | None = None
+    for line in items:
+        text = line.text.strip()
+        if prev is None:
+            new_para = True
+        elif prev.x1 is None or line.x0 is None:
+            new_para = ends_sentence(prev.text) or bool(_MARKER_START.match(text))
+        else:
+            new_para = (
+                indented(line)
+                or short(prev)
+                or (ends_sentence(prev.text) and (not indents or bool(_MARKER_START.match(text))))
+            )
+        if new_para:
+            paragraphs.append(text)
+        else:
+            paragraphs[-1] += text
+        prev = line
+    return "\n".join(paragraphs)
+
+
+def _pdf_lines(page: object) -> Iterable[PdfLine]:
+    for ln in page.extract_text_lines(keep_blank_chars=False):  # type: ignore[attr-defined]
+        yield PdfLine(ln["text"], ln["x0"], ln["x1"])
+
+
+def decode_pdf(raw: bytes) -> Decoded:
+    """The text layer of a pdf, page by page, hard-wrapped lines rejoined."""
+    sha = hashlib.sha256(raw).hexdigest()
+    if not raw.lstrip().startswith(b"%PDF"):
+        raise DecodeError("corrupt-pdf", "no %PDF header: not a PDF file")
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise DecodeError("too-large", f"{len(pdf.pages)} pages (limit {MAX_PDF_PAGES})")
+            lines: list[PdfLine] = []
+            for page in pdf.pages:
+                lines.extend(_pdf_lines(page))
+            meta_title = (pdf.metadata or {}).get("Title")
+    except DecodeError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise DecodeError("corrupt-pdf", f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
+    text = rejoin_lines(lines)
+    if not text.strip():
+        raise DecodeError(
+            "no-text-layer", "the PDF has no text layer (a scan?): OCR it or send the Word file"
+        )
+    title = meta_title.strip() if isinstance(meta_title, str) and meta_title.strip() else None
+    return Decoded(text + "\n", "pdf", sha, title)
+
+
+# ---------------------------------------------------------------- any file
+
+
+def decode_file(raw: bytes, suffix: str) -> Decoded:
+    """Dispatch on the file's suffix; raise DecodeError for anything unusable."""
+    suffix = suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise DecodeError(
+            "unsupported", f"{UNSUPPORTED[suffix]} files ({suffix}) cannot be read: save as .docx"
+        )
+    if len(raw) > MAX_FILE_BYTES:
+        raise DecodeError(
+            "too-large",
+            f"{len(raw) / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
+        )
+    if suffix == ".docx":
+        decoded = decode_docx(raw)
+    elif suffix == ".pdf":
+        decoded = decode_pdf(raw)
+    else:
+        decoded = decode_bytes(raw)
+        if suffix == ".md":
+            decoded = Decoded(strip_markdown_headings(decoded.text), decoded.encoding, decoded.sha256)
+    if len(decoded.text) > MAX_TEXT_CHARS:
+        raise DecodeError(
+            "too-large",
+            f"{len(decoded.text):,} characters of text (limit {MAX_TEXT_CHARS:,}): not one speech",
+        )
+    return decoded
 
 
 _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
+_NAME_PREFIX = re.compile(r"^[\d_\-\s.]+")
 
 
 def guess_title(text: str, fallback: str) -> str:
+    """The first short line of the header, else the file name (without a numeric prefix)."""
     for line in text.split("\n"):
         line = line.strip()
-        if line and len(line) <= 60 and not line.endswith(("：", ":", "！")):
+        if line and len(line) <= 60 and not line.endswith(("：", ":", "！", "。")):
             return line
         if line:
             break
-    return fallback
+    return _NAME_PREFIX.sub("", fallback) or fallback
 
 
 def guess_year(text: str, name: str) -> int | None:
@@ -72,15 +435,31 @@ def guess_year(text: str, name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
-    """Read a speech file; returns its Speech record and the decoded text."""
-    decoded = decode_bytes(path.read_bytes())
+def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
+    """Decode `raw` (named `name`, for its suffix and title/year hints) into a Speech and its text."""
+    decoded = decode_file(raw, Path(name).suffix)
+    stem = Path(name).stem
     speech = Speech(
-        source=source or str(path),
+        source=source,
         sha256=decoded.sha256,
-        title=guess_title(decoded.text, path.stem),
+        title=decoded.title or guess_title(decoded.text, stem),
         encoding=decoded.encoding,
         chars=len(decoded.text),
-        year=guess_year(decoded.text, path.name),
+        year=guess_year(decoded.text, name),
     )
     return speech, decoded.text
+
+
+def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
+    """Read a speech file; returns its Speech record and the decoded text.
+
+    OSError (unreadable, vanished) propagates: it may succeed on retry. DecodeError
+    means the content is unusable and retrying the same bytes cannot help.
+    """
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DecodeError(
+            "too-large",
+            f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
+        )
+    return speech_from_bytes(path.read_bytes(), path.name, source or str(path))
