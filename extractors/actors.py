@@ -1,88 +1,314 @@
 """Responsible actors of a requirement (ANNOTATION.md §3): explicit, inherited, default.
 
-First version: character-level longest match of the lexicon, and a mention counts
-when a directive word follows it in the same clause.
+A mention (extractors/nlp.py) is an explicit subject when it stands before a directive
+word (要, 必须, 负责 …) in its clause, alone or coordinated, or when a comma-joined
+earlier clause of the same sentence made it the topic (`我们党是…，必须…`). It is not
+one when it is only a modifier (`政府工作`, `企业的改革`, `我们的…`), an object or a
+steered party (`对X`, `支持X`, `发挥X…作用`), a speaker (`我们讲…`) or a future
+commitment (`我们将…`). The cue words are data: `[subject]` of extractors/data/actors.toml.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.nlp import Mention, get_nlp
 from extractors.text import Span
 from schemas import ActorAssignment, ActorCategory, Basis
 
-TRIGGERS = ("一定要", "必须", "务必", "应当", "负责", "牵头", "当好", "带头", "要", "须")
-_STEER = re.compile(r"(支持|鼓励|引导|推动|督促|帮助|责成|对|加强|发挥)$")
-_CLAUSE_END = "。；！？\n"
+SENTENCE_END = "。！？!?；;\n"
+CLAUSE_END = "，,：:"
+# Between two coordinated mentions: a conjunction, maybe a qualifier of the second.
+_CONNECTOR = re.compile(
+    r"^(?:和|与|及|及其|以及|、|同|或|或者|，?尤其是|，?特别是|，?包括|，?乃至)"
+    r"(?:所有|一切|全体|广大|全国|有关|相关|有条件的|其|各)?$"
+)
+_SPEAKERS_OWN = {"政府", "人民政府"}  # all_units, unless 各级 distributes over them
+_DISTRIBUTIVE = ("各级", "地方各级")
+_NOUNISH = ("n", "vn", "f", "s")  # a following word with these tags makes a mention a modifier
 
 
 @dataclass(frozen=True)
-class Mention:
-    category: ActorCategory
+class _Word:
     text: str
     start: int
     end: int
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> dict[str, ActorCategory]:
-    data = tomllib.loads(resources.files("extractors.data").joinpath("actors.toml").read_text("utf-8"))
-    return {
-        alias: ActorCategory(code) for code, spec in data["categories"].items() for alias in spec["aliases"]
-    }
+class _Cues:
+    """The lexicon's subject cues, compiled once per lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        s = lexicon.subject
+        self.triggers = re.compile(
+            "|".join(sorted((re.escape(t) for t in s.triggers if "…" not in t), key=len, reverse=True))
+        )
+        self.not_triggers = tuple(s.not_triggers)
+        self.adverbs = set(s.adverbs)
+        self.governors = set(s.governors)
+        self.saying = set(s.saying)
+        self.future = set(s.future)
+        self.duty = re.compile(r"的[\u4e00-\u9fa5]{0,4}?(?:" + "|".join(map(re.escape, s.duty_nouns)) + ")")
+        self.verbs_tagged_noun = set(s.verbs_tagged_noun)
 
 
-def find_mentions(text: str, span: Span) -> list[Mention]:
-    lexicon = load_lexicon()
-    by_len = sorted(lexicon, key=len, reverse=True)
-    out: list[Mention] = []
-    i = span.start
-    while i < span.end:
-        hit = next((a for a in by_len if text.startswith(a, i) and i + len(a) <= span.end), None)
-        if hit:
-            out.append(Mention(lexicon[hit], hit, i, i + len(hit)))
-            i += len(hit)
-        else:
-            i += 1
+@lru_cache(maxsize=4)
+def _cues(lexicon: Lexicon) -> _Cues:
+    return _Cues(lexicon)
+
+
+def _valid_trigger(
+    text: str, pos: int, end: int, word: str, cues: _Cues, clause_start: int, is_verb: Callable[[str], bool]
+) -> bool:
+    """Is the trigger at `pos` a directive, not part of 要求/重要/负责人, 不要 or a noun phrase?"""
+    for nt in cues.not_triggers:
+        k = nt.find(word)
+        while k >= 0:
+            if text.startswith(nt, pos - k):
+                return False
+            k = nt.find(word, k + 1)
+    after = pos + len(word)
+    if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
+        return False  # 勇于负责， : intransitive, no task follows
+    # `我们应当做的`, `必须坚持的原则是`: the trigger sits inside a noun phrase.
+    if re.match(r"[\u4e00-\u9fa5]{1,6}?的[\u4e00-\u9fa5]{0,3}(?:是|[，,])", text[after:end]):
+        return False
+    # `有他必须遵守的义务`: trigger + verb + 的 + a short noun to the clause's end.
+    rel = re.match(r"([\u4e00-\u9fa5]{1,4}?)的([^，,。；;！？]{0,8})$", text[after:end])
+    if rel and is_verb(rel.group(1)) and not cues.triggers.search(rel.group(2)):
+        return False
+    # `向/对 X 负责`: being accountable to someone is no task.
+    return not (word == "负责" and re.search(r"[向对][^，,]*$", text[clause_start:pos]))
+
+
+def _triggers(
+    text: str, start: int, end: int, mentions: list[Mention], cues: _Cues, is_verb: Callable[[str], bool]
+) -> list[int]:
+    inside = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in cues.triggers.finditer(text, start, end):
+        if any(s <= m.start() < e for s, e in inside):
+            continue  # 负责干部: a word of the mention itself
+        if _valid_trigger(text, m.start(), end, m.group(), cues, start, is_verb):
+            out.append(m.start())
     return out
 
 
-def _is_subject(text: str, m: Mention, span: Span) -> bool:
-    before = text[max(span.start, m.start - 4) : m.start]
-    if _STEER.search(before):
+def _words(text: str, start: int, end: int, lexicon: Lexicon) -> list[_Word]:
+    out, pos = [], start
+    for w in get_nlp(lexicon).words(text[start:end]):
+        out.append(_Word(w, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+class _Clause:
+    """One comma-delimited clause: its mentions judged, its directive triggers."""
+
+    def __init__(self, text: str, start: int, end: int, mentions: list[Mention], lexicon: Lexicon) -> None:
+        self.text, self.start, self.end, self.lexicon = text, start, end, lexicon
+        self.cues = _cues(lexicon)
+        self.nlp = get_nlp(lexicon)
+        self.words = _words(text, start, end, lexicon) if mentions else []
+        self.triggers = _triggers(text, start, end, mentions, self.cues, self._ends_in_verb)
+        self.mentions = [w for m in mentions if (w := self._whole_word(m)) is not None]
+        self.resets_carry = False
+
+    def _whole_word(self, m: Mention) -> Mention | None:
+        """The mention as a word: 商业部门 (a kind of 部门) grows to the word; 企业家 is none."""
+        for w in self.words:
+            if w.start <= m.start and m.end <= w.end and (w.end - w.start) > (m.end - m.start):
+                if w.text in self.lexicon.aliases or self.nlp.tag(w.text) == "x":
+                    return m
+                if w.end == m.end:
+                    return Mention(m.category, w.text, w.start, w.end)
+                return None
+        return m
+
+    def _ends_in_verb(self, piece: str) -> bool:
+        words = self.nlp.words(piece)
+        return bool(words) and self.nlp.tag(words[-1]).startswith("v")
+
+    def _word_at(self, pos: int) -> _Word | None:
+        i = bisect_left([w.start for w in self.words], pos)
+        return self.words[i] if i < len(self.words) and self.words[i].start == pos else None
+
+    def _next_word(self, pos: int) -> _Word | None:
+        return next((w for w in self.words if w.start >= pos), None)
+
+    def _directly_before_trigger(self, m: Mention) -> bool:
+        """Only adverbs stand between the mention and a trigger (要求我们必须…)."""
+        pos = m.end
+        while pos < self.end:
+            if pos in self.triggers:
+                return True
+            w = self._word_at(pos) or self._next_word(pos)
+            if w is None or w.text not in self.cues.adverbs:
+                return False
+            pos = w.end
         return False
-    j = m.end
-    while j < span.end and text[j] not in _CLAUSE_END and j - m.end <= 12:
-        if text.startswith(TRIGGERS, j):
-            return not text.startswith("将", m.end)
-        if text[j] in "，," and j > m.end:
-            break
-        j += 1
-    return False
+
+    def is_duty(self, m: Mention) -> bool:
+        """`是 X 的职责`: X is assigned as by a trigger."""
+        hit = self.cues.duty.match(self.text, m.end, self.end)
+        if hit is None:
+            return False
+        # 是各级政府的职责 / 我们的主要任务，就是… / 政府的责任是…
+        return "是" in self.text[self.start : m.start] or bool(
+            re.match(r"[，,]?就?是", self.text[hit.end() : hit.end() + 3])
+        )
+
+    def blocked(self, m: Mention, mentions: list[Mention]) -> bool:
+        """Is the mention no subject: a modifier, qualifier, object, steered, speaker or future?"""
+        if self.is_duty(m):
+            return False
+        tail = self._group_tail(m, mentions)
+        if self.text.startswith("的", tail.end) and not self.is_duty(tail):
+            return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
+        if any(o.start == m.end for o in mentions):
+            return True  # 全市政府系统各级党委: a qualifier of the next mention
+        nxt = self._next_word(m.end)
+        if nxt is not None and nxt.start == m.end:
+            word = nxt.text
+            if word in self.cues.saying:
+                self.resets_carry = True
+                return True
+            if word in self.cues.future or (word in self.cues.adverbs and self._future_after(nxt.end)):
+                self.resets_carry = True
+                return True
+            if (
+                m.end not in self.triggers
+                and word not in self.cues.verbs_tagged_noun
+                and self.nlp.tag(word).startswith(_NOUNISH)
+            ):
+                return True  # 政府工作, 领导班子内部: the mention modifies a noun
+        # 工业部门正在兴建的骨干企业: inside a relative clause whose head is another actor.
+        nxt_trigger = next((t for t in self.triggers if t >= m.end), self.end)
+        if any(tail.end <= o.start < nxt_trigger and "的" in self.text[tail.end : o.start] for o in mentions):
+            return True
+        prefix = [w for w in self.words if w.end <= m.start and not _covered(w, mentions)]
+        if any(w.text in self.cues.governors for w in prefix):
+            return True
+        # A verb before the mention makes it an object, unless a relative clause ends
+        # in 的 right before it (亏损的企业) or a trigger follows it directly (要求我们必须).
+        last_de = max((i for i, w in enumerate(prefix) if w.text == "的"), default=-1)
+        verbs = [w for w in prefix[last_de + 1 :] if self.nlp.tag(w.text).startswith("v") and w.text != "是"]
+        return bool(verbs) and not self._directly_before_trigger(m)
+
+    def _group_tail(self, m: Mention, mentions: list[Mention]) -> Mention:
+        """The last mention coordinated with m (各级政府及其有关部门 → 有关部门)."""
+        tail = m
+        for o in mentions:
+            if o.start >= tail.end and _CONNECTOR.match(self.text[tail.end : o.start]):
+                tail = o
+        return tail
+
+    def _future_after(self, pos: int) -> bool:
+        w = self._word_at(pos)
+        return w is not None and w.text in self.cues.future
 
 
-def explicit_subjects(text: str, span: Span) -> list[ActorAssignment]:
+def _covered(w: _Word, mentions: list[Mention]) -> bool:
+    return any(m.start <= w.start and w.end <= m.end for m in mentions)
+
+
+def _relabel(text: str, group: list[Mention]) -> list[tuple[Mention, ActorCategory]]:
+    """各级党委和政府: 各级 distributes over a bare 政府, which is then lower government."""
+    out: list[tuple[Mention, ActorCategory]] = []
+    distributive = False
+    prev: Mention | None = None
+    for m in group:
+        joined = prev is not None and _CONNECTOR.match(text[prev.end : m.start])
+        if not joined:
+            distributive = False
+        if m.text.startswith(_DISTRIBUTIVE):
+            distributive = True
+        category = m.category
+        if distributive and m.text in _SPEAKERS_OWN:
+            category = ActorCategory.lower_government
+        out.append((m, category))
+        prev = m
+    return out
+
+
+def _clauses(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
+    """Sentences of text[start:end], each a list of clause spans."""
+    sentences: list[list[tuple[int, int]]] = []
+    clauses: list[tuple[int, int]] = []
+    cs = start
+    for i in range(start, end + 1):
+        ch = text[i] if i < end else "\n"
+        if ch in CLAUSE_END or ch in SENTENCE_END:
+            if i > cs:
+                clauses.append((cs, i))
+            cs = i + 1
+            if ch in SENTENCE_END and clauses:
+                sentences.append(clauses)
+                clauses = []
+    if clauses:
+        sentences.append(clauses)
+    return sentences
+
+
+@lru_cache(maxsize=1024)
+def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[Mention, ActorCategory], ...]:
+    """Explicit subjects in text[start:end], in order of their mentions."""
+    all_mentions = get_nlp(lexicon).find_mentions(text)
+    lo = bisect_left([m.start for m in all_mentions], start)
+    found: list[tuple[Mention, ActorCategory]] = []
+    for sentence in _clauses(text, start, end):
+        carry: list[tuple[Mention, ActorCategory]] = []
+        for cs, ce in sentence:
+            inside = []
+            for m in all_mentions[lo:]:
+                if m.start >= ce:
+                    break
+                if m.start >= cs and m.end <= ce:
+                    inside.append(m)
+            clause = _Clause(text, cs, ce, inside, lexicon)
+            free = _relabel(text, [m for m in clause.mentions if not clause.blocked(m, clause.mentions)])
+            if clause.resets_carry:
+                carry = []
+            first = clause.triggers[0] if clause.triggers else None
+            own = [(m, c) for m, c in free if clause.is_duty(m) or any(t >= m.end for t in clause.triggers)]
+            if own:
+                found.extend(own)
+                carry = own
+            elif first is not None:
+                found.extend(carry)
+            elif free:
+                carry = free
+    return tuple(found)
+
+
+def explicit_subjects(text: str, span: Span, lexicon: Lexicon | None = None) -> list[ActorAssignment]:
+    """One assignment per category whose mention is a subject of a directive in the span."""
+    lexicon = lexicon or load_lexicon()
     seen: dict[ActorCategory, ActorAssignment] = {}
-    for m in find_mentions(text, span):
-        if m.category not in seen and _is_subject(text, m, span):
-            seen[m.category] = ActorAssignment(
-                category=m.category, mention=m.text, basis=Basis.explicit, char_start=m.start
+    for m, category in _subjects(text, span.start, span.end, lexicon):
+        if category not in seen:
+            seen[category] = ActorAssignment(
+                category=category, mention=m.text, basis=Basis.explicit, char_start=m.start
             )
     return list(seen.values())
 
 
-def assign_actors(text: str, span: Span, parent_own: Span | None) -> list[ActorAssignment]:
+def assign_actors(
+    text: str, span: Span, parent_own: Span | None, *, lexicon: Lexicon | None = None
+) -> list[ActorAssignment]:
     """Explicit subjects of the span; else the parent's own text's (one level); else all_units."""
-    found = explicit_subjects(text, span)
+    found = explicit_subjects(text, span, lexicon)
     if found:
         return found
     if parent_own is not None:
         inherited = [
-            a.model_copy(update={"basis": Basis.inherited}) for a in explicit_subjects(text, parent_own)
+            a.model_copy(update={"basis": Basis.inherited})
+            for a in explicit_subjects(text, parent_own, lexicon)
         ]
         if inherited:
             return inherited

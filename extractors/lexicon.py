@@ -1,0 +1,158 @@
+"""The actor lexicon (ANNOTATION.md §3) as data: aliases, unit-name rules and subject cues.
+
+The default ships as `extractors/data/actors.toml`. An office extends it with a file of
+the same shape (only the parts it changes), named by `lexicon_path=` (the CLI's
+`--lexicon`) or the `SPEECHTASKS_LEXICON` environment variable. Its aliases are added
+to (or re-assign) the default ones; its rules and cue words are added to the default's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from schemas import ActorCategory
+
+ENV_VAR = "SPEECHTASKS_LEXICON"
+
+
+class CategorySpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class UnitRule(BaseModel):
+    """A named unit recognised by its shape (`市…局`, `…集团`): one regex, one category."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    category: ActorCategory
+    pattern: str
+    note: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        re.compile(v)
+        return v
+
+
+class SubjectCues(BaseModel):
+    """Words the subject rule (extractors/actors.py) reads; lists merge by union."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    triggers: list[str] = Field(default_factory=list, description="directive words after a subject")
+    not_triggers: list[str] = Field(
+        default_factory=list, description="words that contain a trigger but are none (要求, 重要)"
+    )
+    adverbs: list[str] = Field(
+        default_factory=list, description="may stand between a subject and its trigger"
+    )
+    governors: list[str] = Field(
+        default_factory=list, description="before a mention in its clause: object, steered or framed"
+    )
+    saying: list[str] = Field(default_factory=list, description="verbs of saying after a subject")
+    future: list[str] = Field(default_factory=list, description="commitments (将), not directives")
+    duty_nouns: list[str] = Field(default_factory=list, description="`是 X 的职责` assigns X")
+    verbs_tagged_noun: list[str] = Field(
+        default_factory=list, description="predicates jieba tags as nouns (肩负)"
+    )
+
+
+class LexiconFile(BaseModel):
+    """One TOML file: the default or an office's addition."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str | None = None
+    note: str | None = None
+    categories: dict[ActorCategory, CategorySpec] = Field(default_factory=dict)
+    rules: list[UnitRule] = Field(default_factory=list)
+    subject: SubjectCues = Field(default_factory=SubjectCues)
+
+
+class Lexicon(BaseModel):
+    """The merged lexicon the extractors use. Hashable by identity, built once per file set."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    aliases: dict[str, ActorCategory]
+    labels: dict[ActorCategory, str]
+    rules: tuple[UnitRule, ...]
+    subject: SubjectCues
+    sources: tuple[str, ...]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def aliases_of(self, category: ActorCategory) -> list[str]:
+        return [a for a, c in self.aliases.items() if c is category]
+
+
+def _read(path: Path | None) -> LexiconFile:
+    if path is None:
+        raw = resources.files("extractors.data").joinpath("actors.toml").read_text("utf-8")
+    else:
+        raw = Path(path).read_text("utf-8")
+    return LexiconFile.model_validate(tomllib.loads(raw))
+
+
+def merge(base: LexiconFile, *extras: LexiconFile, sources: tuple[str, ...] = ()) -> Lexicon:
+    aliases: dict[str, ActorCategory] = {}
+    labels: dict[ActorCategory, str] = {}
+    rules: list[UnitRule] = []
+    cues: dict[str, list[str]] = {name: [] for name in SubjectCues.model_fields}
+    for part in (base, *extras):
+        for code, spec in part.categories.items():
+            if spec.label:
+                labels[code] = spec.label
+            for alias in spec.aliases:
+                alias = alias.strip()
+                if alias:
+                    aliases[alias] = code  # a later file re-assigns an alias it repeats
+        rules.extend(part.rules)
+        for name in cues:
+            for word in getattr(part.subject, name):
+                if word not in cues[name]:
+                    cues[name].append(word)
+    return Lexicon(
+        aliases=aliases,
+        labels=labels,
+        rules=tuple(rules),
+        subject=SubjectCues(**cues),
+        sources=sources,
+    )
+
+
+def load_lexicon(lexicon_path: str | Path | None = None) -> Lexicon:
+    """The default lexicon merged with an office's file.
+
+    The office file is `lexicon_path` when given, else `$SPEECHTASKS_LEXICON` when set.
+    The result is cached per file (and its modification time), so call it freely.
+    """
+    chosen = lexicon_path if lexicon_path is not None else os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return _load(None, 0.0)
+    path = Path(chosen).expanduser().resolve()
+    return _load(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None, _mtime: float) -> Lexicon:
+    base = _read(None)
+    if path is None:
+        return merge(base, sources=("default",))
+    return merge(base, _read(Path(path)), sources=("default", path))

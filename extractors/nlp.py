@@ -1,0 +1,111 @@
+"""Shared spaCy + jieba setup, built once per lexicon: mention finding and word lookups.
+
+Mentions are found by a spaCy `PhraseMatcher` over a character-level `Doc` (one token
+per character, so token i is character i of the text). Matching on jieba words loses
+mentions the segmenter cuts differently in context (由市发改委 → 由市/发改委; 党委（党组）
+书记 is never one word), while characters never break; over-matching (全市政府系统 ⊃
+市政府) is resolved by keeping the longest span (`spacy.util.filter_spans`).
+
+jieba, with the lexicon's aliases as its user dictionary, then answers the word-level
+questions the subject rule asks near a mention: is it part of a longer word (企业家),
+what word follows it (a noun: 政府工作; a verb: 政府要), what words precede it. Only
+the few clauses with a mention are segmented, never the whole speech, because a bare
+`jieba.lcut` of the whole text is the performance yardstick (≤ 1.5× for everything).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extractors.lexicon import Lexicon
+from schemas import ActorCategory
+
+# jieba announces "Building prefix dict…" through its logger; stdout of
+# `extract --format json` must stay pure JSON, and stderr quiet.
+jieba.setLogLevel(logging.WARNING)
+
+MENTION_TAG = "nt"  # jieba's tag for organisation names: what an alias is
+
+
+@dataclass(frozen=True)
+class Mention:
+    category: ActorCategory
+    text: str
+    start: int
+    end: int
+
+
+class ActorNLP:
+    """The matcher and segmenter for one lexicon. Build through `get_nlp`."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        # The user dictionary goes in before anything is matched or segmented.
+        self.tokenizer = jieba.Tokenizer()
+        for alias in lexicon.aliases:
+            if re.fullmatch(r"[\u4e00-\u9fa5]+", alias):
+                self.tokenizer.add_word(alias, freq=max(self.tokenizer.suggest_freq(alias), 1000), tag=None)
+        self.tags = _jieba_tags()
+        self.nlp = spacy.blank("zh")  # no model: a blank pipeline, nothing downloaded
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        for alias, category in lexicon.aliases.items():
+            self.matcher.add(category.value, [self.char_doc(alias)])
+        self.rules = [(re.compile(r.pattern), r.category) for r in lexicon.rules]
+        self._mentions: OrderedDict[str, list[Mention]] = OrderedDict()
+
+    def char_doc(self, text: str) -> Doc:
+        return Doc(self.nlp.vocab, words=list(text), spaces=[False] * len(text))
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Every actor mention of the text, longest first where they overlap, in order."""
+        hit = self._mentions.get(text)
+        if hit is not None:
+            self._mentions.move_to_end(text)
+            return hit
+        doc = self.char_doc(text)
+        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
+        # Aliases before rules: filter_spans keeps the first of equally long spans.
+        spans.sort(key=lambda sp: sp.start)
+        for rx, category in self.rules:
+            spans.extend(Span(doc, m.start(), m.end(), label=category.value) for m in rx.finditer(text))
+        out = [
+            Mention(ActorCategory(sp.label_), sp.text, sp.start, sp.end)
+            for sp in sorted(filter_spans(spans), key=lambda sp: sp.start)
+        ]
+        self._mentions[text] = out
+        if len(self._mentions) > 8:
+            self._mentions.popitem(last=False)
+        return out
+
+    def words(self, text: str) -> list[str]:
+        """jieba words of a short piece (a clause), with the lexicon as user dictionary."""
+        return self.tokenizer.lcut(text, HMM=False)
+
+    def tag(self, word: str) -> str:
+        if word in self.lexicon.aliases:
+            return MENTION_TAG
+        return self.tags.get(word, "x")
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    """Part-of-speech tags of jieba's dictionary words (n, v, vn, d, p …)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+@lru_cache(maxsize=4)
+def get_nlp(lexicon: Lexicon) -> ActorNLP:
+    """Built once per lexicon (the default, or the default merged with an office's)."""
+    return ActorNLP(lexicon)
