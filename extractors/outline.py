@@ -1,87 +1,50 @@
 """The enumerated tree of a speech: 一、 → 第一， / （一） → 一是 / 一要 → …
 
-Depth comes from nesting, not from the marker: a marker family that is not yet
-open starts a list one level below the current node; a family already open
-continues its list when the ordinal follows on (二 after 一), which closes
-everything opened below it.
+Depth comes from nesting, not from the marker (ANNOTATION.md §1):
+- a family already open continues its list when the ordinal follows on (二 after 一),
+  which closes everything opened below it;
+- a family that starts again at 1 while open starts a second list beside the first
+  (two lists side by side at one level are numbered together);
+- a new family opens a list below the current node, except that a group-like marker
+  (`（一）`, `第一，`) never nests under an item-like one (`——`, `一是`, `1.`).
+Unnumbered section headings (short lines with no sentence end) are the top level when
+the speech opens with one before any `一、`. Closing paragraphs and end matter (notes)
+are cut off the last section.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from extractors.text import Span, first_sentence_end, paragraphs
+from extractors.cuedata import outline_cues
+from extractors.markers import Marker, continuations, line_marker
+from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat, is_address_only
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "[一二三四五六七八九十]{1,3}"
-
-
-def cn_to_int(s: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23."""
-    if "十" not in s:
-        return _CN_DIGITS.get(s, 0) if len(s) == 1 else 0
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-
-
-# Families recognised at the start of a paragraph: name → pattern (group 1: the ordinal).
-LINE_MARKERS: dict[str, re.Pattern[str]] = {
-    "cn_dun": re.compile(rf"({_CN})、"),
-    "cn_paren": re.compile(rf"[（(]({_CN})[）)]"),
-    "di_cn": re.compile(rf"第({_CN})[，、,]"),
-    "cn_shi": re.compile(rf"({_CN})是(?=[^的])"),
-    "cn_yao": re.compile(rf"({_CN})要(?=[^求])"),
-    "arabic": re.compile(r"([0-9０-９]{1,2})[.．、](?![0-9０-９])"),
-    "arabic_paren": re.compile(r"[（(]([0-9０-９]{1,2})[）)]"),
-}
-# Families that also open items in the middle of a paragraph (after ：。；).
-INLINE_MARKERS: dict[str, re.Pattern[str]] = {
-    "cn_shi": re.compile(rf"(?<=[：:。；;])\s*({_CN})是(?=[^的])"),
-    "cn_yao": re.compile(rf"(?<=[：:。；;])\s*({_CN})要(?=[^求])"),
-}
-
-
-def _ordinal(s: str) -> int:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return int(s) if s.isdigit() else cn_to_int(s)
+HEADING = "heading"  # the family name of unnumbered section headings
+_HEADING_RANK = -1
+_FRONT_MATTER_LINES = 8
 
 
 @dataclass
 class Node:
-    family: str  # "root" for the document
-    ordinal: int  # the number the marker carries
-    marker: str  # as written: "三、"
-    start: int  # offset of the marker
+    family: str  # "root", HEADING, or a marker family name
+    rank: int
+    ordinal: int
+    marker: str  # as written: "三、"; "" for unnumbered headings
+    start: int  # offset of the marker (or of the heading line)
     body_start: int  # offset just after the marker
     inline: bool = False
     end: int = 0  # set once the tree is built
     children: list[Node] = field(default_factory=list)
     parent: Node | None = field(default=None, repr=False)
-    index: int = 0  # 1-based position among its siblings: the path component
-
-    def own_span(self) -> Span:
-        """The node's own text: from its marker to its first child (or its end)."""
-        stop = self.children[0].start if self.children else self.end
-        return Span(self.start, stop)
+    index: int = 0  # 1-based position among its siblings
 
     @property
-    def path(self) -> str:
-        parts: list[str] = []
-        node: Node | None = self
-        while node is not None and node.family != "root":
-            parts.append(str(node.index))
-            node = node.parent
-        return ".".join(reversed(parts))
-
-    @property
-    def label(self) -> str:
-        parts: list[str] = []
-        node: Node | None = self
-        while node is not None and node.family != "root":
-            parts.append(node.marker)
-            node = node.parent
-        return "".join(reversed(parts))
+    def depth(self) -> int:
+        d, node = 0, self
+        while node.parent is not None:
+            d, node = d + 1, node.parent
+        return d
 
     def walk(self):
         yield self
@@ -89,66 +52,213 @@ class Node:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
-class Candidate:
-    family: str
-    ordinal: int
-    start: int
-    end: int
-    inline: bool
+@dataclass
+class Outline:
+    text: str
+    root: Node
+    paras: list[Span]  # the speech's paragraphs, front matter and end matter left out
+    closing: list[Span]  # closing paragraphs (让我们…), outside every section
+    closing_heading: bool  # the closing stands under a heading of its own (结束语)
+
+    def paras_in(self, start: int, end: int) -> list[Span]:
+        return [p for p in self.paras if start <= p.start < end]
+
+    def para_at(self, offset: int) -> Span | None:
+        return next((p for p in self.paras if p.start <= offset < p.end), None)
 
 
-def find_markers(text: str, paras: list[Span]) -> list[Candidate]:
-    found: list[Candidate] = []
-    for p in paras:
-        line = text[p.start : p.end]
-        for family, pattern in LINE_MARKERS.items():
-            m = pattern.match(line)
-            if m:
-                found.append(Candidate(family, _ordinal(m.group(1)), p.start, p.start + m.end(), False))
+def _words(key: str) -> list[str]:
+    return outline_cues()["words"].get(key, [])
+
+
+def _front_matter_end(text: str) -> int:
+    """Title, date and speaker lines end at an address line near the top (`各位代表：`)."""
+    pos = 0
+    seen = 0
+    for line in text.split("\n"):
+        if line.strip():
+            if is_address_only(line):
+                return pos
+            seen += 1
+            if seen >= _FRONT_MATTER_LINES:
                 break
-        for family, pattern in INLINE_MARKERS.items():
-            for m in pattern.finditer(line):
-                s = p.start + m.start(1)
-                found.append(Candidate(family, _ordinal(m.group(1)), s, p.start + m.end(), True))
-    found.sort(key=lambda c: c.start)
-    return found
+        pos += len(line) + 1
+    return 0
 
 
-def build_tree(text: str, candidates: list[Candidate]) -> Node:
-    root = Node("root", 0, "", 0, 0, end=len(text))
+def _after_address_line(text: str, para: Span) -> bool:
+    before = text[: para.start].rstrip()
+    line = before[before.rfind("\n") + 1 :]
+    return bool(line.strip()) and is_address_only(line)
+
+
+def _opens_with_address(text: str, para: Span) -> bool:
+    return address_prefix(text, para.start, para.end) > para.start or _after_address_line(text, para)
+
+
+def closing_start(text: str, paras: list[Span]) -> int | None:
+    """Where the closing send-off begins (`同志们！…让我们…`), or None.
+
+    The closing is the last paragraph, reaching back to the last paragraph among the
+    final three that opens with an address; it must sound like a send-off.
+    """
+    if not paras:
+        return None
+    tail = paras[-3:]
+    block = next((i for i in range(len(tail) - 1, -1, -1) if _opens_with_address(text, tail[i])), None)
+    last = text[paras[-1].start : paras[-1].end]
+    if block is None:
+        if not last.startswith(tuple(_words("closing_openers"))):
+            return None
+        block = len(tail) - 1
+    body = text[tail[block].start : paras[-1].end]
+    if not any(w in body for w in _words("closing_phrases")):
+        return None
+    return tail[block].start
+
+
+def is_heading_line(text: str, para: Span, max_len: int) -> bool:
+    """A short line that does not end a sentence: an unnumbered heading."""
+    line = text[para.start : para.end]
+    return len(flat(line)) <= max_len and not ends_sentence(line)
+
+
+def _strong_headings(text: str, paras: list[Span], markers: dict[int, Marker]) -> list[Span]:
+    limit = int(outline_cues()["limits"].get("section_heading_max", 25))
+    out = []
+    for i, p in enumerate(paras):
+        line = flat(text[p.start : p.end])
+        if p.start in markers or "，" in line or "," in line or i + 1 >= len(paras):
+            continue
+        if is_heading_line(text, p, limit) and not is_heading_line(text, paras[i + 1], limit):
+            out.append(p)
+    return out
+
+
+def _marker_text(text: str, m: Marker) -> str:
+    return text[m.start : m.end].strip()
+
+
+def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
+    root = Node("root", -2, 0, "", 0, 0, end=body_end)
+    markers: dict[int, Marker] = {}
+    extra: list[Marker] = []
+    for p in paras:
+        m = line_marker(text, p)
+        if m:
+            markers[p.start] = m
+            extra.extend(continuations(text, m, p))
+    closing_words = tuple(_words("closing_headings"))
+    strong = _strong_headings(text, paras, markers)
+    first_numbered = min((m.start for m in markers.values() if m.family.rank == 0), default=len(text) + 1)
+    numbered_strong = [h for h in strong if not text[h.start : h.end].startswith(closing_words)]
+    top_unnumbered = len(numbered_strong) >= 2 and numbered_strong[0].start < first_numbered
+    headings = [
+        h for h in strong if top_unnumbered or text[h.start : h.end].strip().startswith(closing_words)
+    ]
+    items: list[tuple[int, Marker | None]] = [(h.start, None) for h in headings]
+    items += [(m.start, m) for m in [*markers.values(), *extra]]
+    items.sort(key=lambda x: x[0])
+    top_family = (
+        None if top_unnumbered else next((m.name for _, m in items if m and m.family.rank == 0), None)
+    )
+
     stack = [root]
-    for c in candidates:
-        open_idx = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].family == c.family), None)
-        if open_idx is not None and stack[open_idx].ordinal == c.ordinal - 1:
-            del stack[open_idx:]
-        elif c.ordinal != 1:
+    prev_para = {p.start: (paras[i - 1].start if i else 0) for i, p in enumerate(paras)}
+    for start, m in items:
+        if m is None:
+            del stack[1:]
+            _attach(stack, Node(HEADING, _HEADING_RANK, 0, "", start, start))
+            continue
+        k = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].family == m.name), None)
+        if k is not None and (m.ordinal == 0 or m.ordinal == stack[k].ordinal + 1):
+            del stack[k:]
+        elif m.ordinal == 1 or (m.ordinal == 0 and m.name == "dash"):
+            if k is not None and m.name != top_family:
+                del stack[k:]  # a second list beside the first
+            else:
+                # A group-like marker does not nest under an item-like one; markers of
+                # the same rank nest only right under their parent's own line.
+                while len(stack) > 1 and (
+                    stack[-1].rank > m.family.rank
+                    or (
+                        stack[-1].rank == m.family.rank
+                        and prev_para.get(start, 0) > stack[-1].start
+                        and not _is_lead_in(text, stack[-1], start)
+                    )
+                ):
+                    stack.pop()
+        else:
             continue  # not the next of an open list, nor the start of a new one: plain text
-        parent = stack[-1]
-        node = Node(
-            c.family, c.ordinal, text[c.start : c.end].strip(), c.start, c.end, c.inline, parent=parent
-        )
-        node.index = len(parent.children) + 1
-        parent.children.append(node)
-        stack.append(node)
-    _close(root, len(text))
+        node = Node(m.name, m.family.rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
+        _attach(stack, node)
+    _close(root, body_end)
     return root
+
+
+def _is_lead_in(text: str, node: Node, child_start: int) -> bool:
+    before = text[node.start : child_start].rstrip()
+    return before.endswith(tuple(_words("lead_in_endings")))
+
+
+def _attach(stack: list[Node], node: Node) -> None:
+    parent = stack[-1]
+    node.parent = parent
+    node.index = len(parent.children) + 1
+    parent.children.append(node)
+    stack.append(node)
 
 
 def _close(node: Node, end: int) -> None:
     node.end = end
     for i, child in enumerate(node.children):
         nxt = node.children[i + 1].start if i + 1 < len(node.children) else end
-        _close(child, nxt)
+        _close(child, min(nxt, end))
 
 
-def heading_of(text: str, node: Node) -> str:
-    """A node's heading: its first sentence, without the marker."""
-    stop = first_sentence_end(text, node.body_start, node.end)
-    return text[node.body_start : stop].strip()
+def heading_of(text: str, node: Node, para_end: int | None = None) -> str:
+    """A node's heading: its first sentence, without the marker and an opening address."""
+    stop = node.end if para_end is None else min(para_end, node.end)
+    start = address_prefix(text, node.body_start, stop)
+    return flat(text[start : first_sentence_end(text, start, stop)])
 
 
-def parse_outline(text: str) -> tuple[Node, list[Span]]:
-    """The enumerated tree of `text`, and its paragraphs."""
-    paras = paragraphs(text)
-    return build_tree(text, find_markers(text, paras)), paras
+def parse_outline(text: str) -> Outline:
+    """The enumerated tree of `text`, with its paragraphs and closing."""
+    from extractors.text import paragraphs
+
+    front = _front_matter_end(text)
+    paras = [p for p in paragraphs(text) if p.start >= front]
+    end_words = tuple(_words("end_matter"))
+    cut = next(
+        (
+            i
+            for i, p in enumerate(paras)
+            if flat(text[p.start : p.end]).startswith(end_words) and len(flat(text[p.start : p.end])) <= 8
+        ),
+        None,
+    )
+    if cut is not None:
+        paras = paras[:cut]
+    body_end = paras[-1].end if paras else len(text)
+    close_at = closing_start(text, paras)
+    closing = [p for p in paras if close_at is not None and p.start >= close_at]
+    root = build_tree(text, paras, body_end)
+    closing_heading = (
+        bool(root.children)
+        and root.children[-1].family == HEADING
+        and text[root.children[-1].start : root.children[-1].start + 4].startswith(
+            tuple(_words("closing_headings"))
+        )
+    )
+    if close_at is not None and not closing_heading:
+        _clip(root, close_at)
+    return Outline(text, root, paras, closing, closing_heading)
+
+
+def _clip(node: Node, end: int) -> None:
+    """Cut the closing off every node that reaches into it."""
+    node.children = [c for c in node.children if c.start < end]
+    node.end = min(node.end, end)
+    for c in node.children:
+        _clip(c, end)

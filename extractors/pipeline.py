@@ -8,8 +8,8 @@ from pathlib import Path
 from extractors.actors import assign_actors
 from extractors.deadlines import find_deadline
 from extractors.decode import read_speech
-from extractors.outline import heading_of, parse_outline
-from extractors.requirements import drafts_for, is_closing
+from extractors.outline import HEADING, Outline, heading_of, parse_outline
+from extractors.requirements import drafts_for
 from extractors.sections import classify_section
 from extractors.text import Span
 from schemas import Extraction, Requirement, Section, SectionKind, Speech
@@ -21,39 +21,40 @@ def requirement_id(speech_sha: str, path: str, text: str) -> str:
     return digest[:16]
 
 
-def extract_text(text: str, speech: Speech) -> Extraction:
-    root, paras = parse_outline(text)
-    # Closing paragraphs after the last section are not part of it.
-    if root.children:
-        last = root.children[-1]
-        tail = [p for p in paras if p.start > last.start]
-        for p in tail:
-            if is_closing(text, p):
-                last.end = p.start
-                for node in last.walk():
-                    node.end = min(node.end, p.start)
-                break
-    sections: list[Section] = []
-    requirements: list[Requirement] = []
-    for node in root.children:
-        heading = heading_of(text, node)
-        kind = classify_section(heading, text[node.body_start : node.end])
+def _sections(outline: Outline) -> list[tuple[Section, object]]:
+    text = outline.text
+    out = []
+    for node in outline.root.children:
+        para = outline.para_at(node.start)
+        heading = heading_of(text, node, para.end if para else None)
         end = node.end
         while end > node.start and text[end - 1].isspace():
             end -= 1
-        sections.append(
-            Section(
-                path=node.path,
-                marker=node.marker,
-                heading=heading,
-                kind=kind,
-                char_start=node.start,
-                char_end=end,
-            )
+        if outline.closing_heading and node is outline.root.children[-1]:
+            kind = SectionKind.closing
+        else:
+            kind = classify_section(outline, node, heading)
+        section = Section(
+            path=str(node.index),
+            marker=node.marker,
+            heading=heading,
+            kind=kind,
+            char_start=node.start,
+            char_end=end,
         )
-        if kind is not SectionKind.tasks:
+        out.append((section, node))
+    return out
+
+
+def extract_text(text: str, speech: Speech) -> Extraction:
+    outline = parse_outline(text)
+    sections: list[Section] = []
+    requirements: list[Requirement] = []
+    for section, node in _sections(outline):
+        sections.append(section)
+        if section.kind is not SectionKind.tasks:
             continue
-        for d in drafts_for(text, node, paras):
+        for d in drafts_for(outline, node):
             body = text[d.span.start : d.span.end]
             deadline, deadline_date = find_deadline(text, d.span, d.parent_own, speech.year)
             requirements.append(
@@ -77,3 +78,6 @@ def extract_text(text: str, speech: Speech) -> Extraction:
 def extract_file(path: Path, source: str | None = None) -> Extraction:
     speech, text = read_speech(path, source)
     return extract_text(text, speech)
+
+
+__all__ = ["HEADING", "extract_file", "extract_text", "requirement_id"]

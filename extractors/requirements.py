@@ -1,17 +1,26 @@
-"""Requirements (ANNOTATION.md §2): the leaves of tasks sections, with their spans."""
+"""Requirements (ANNOTATION.md §2): the leaves of tasks sections, with exact spans.
+
+- A node with enumerated children: its own text (marker to first child) is no
+  requirement; the children are visited.
+- A leaf section or group (depth ≤ 2, not an item-like marker): every paragraph is an
+  item (a heading alone on its line is not; a sub-heading line heads the paragraphs
+  below it); a group of one paragraph is itself the requirement.
+- A leaf item (`一是…`, `1.`, `第一，` under a group): its whole span is the requirement.
+- A list inside a paragraph (`抓好三件事：一是…；二是…`), or on lines of its own after
+  a lead-in paragraph among other paragraphs, hangs under that paragraph.
+- Paragraphs and items that ask for nothing are left out; their place in the
+  numbering is kept.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from extractors.outline import Node, heading_of
-from extractors.text import Span, first_sentence_end, sentences
-
-_CLOSING = re.compile(r"^(同志们|让我们|各位代表|代表们)")
-_DIRECTIVE = re.compile(
-    r"(要|必须|务必|应当|须|负责|牵头|加强|推进|加快|推动|完善|健全|落实|坚持|确保|实施|深化)"
-)
+from extractors.cuedata import outline_cues
+from extractors.directives import asks_for_something, directive_sentences
+from extractors.markers import Marker, inline_list
+from extractors.outline import Node, Outline, heading_of
+from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
 
 
 @dataclass(frozen=True)
@@ -26,79 +35,164 @@ class RequirementDraft:
     measures: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """A paragraph item: one paragraph, or a sub-heading line with the paragraphs below it."""
+
+    start: int  # where the item's text starts (its marker, for the node's own line)
+    head: int  # where its heading sentence starts
+    end: int
+    paras: tuple[Span, ...]
+
+
 def _trim(text: str, start: int, end: int) -> Span:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, end)
 
 
-def _measures(text: str, span: Span) -> tuple[str, ...]:
-    return tuple(
-        text[s.start : s.end]
-        for s in sentences(text, span.start, span.end)
-        if _DIRECTIVE.search(text[s.start : s.end])
-    )
+def _measures(text: str, outline: Outline, span: Span) -> tuple[str, ...]:
+    out: list[str] = []
+    for p in outline.paras_in(span.start, span.end) or [span]:
+        piece = Span(max(p.start, span.start), min(p.end, span.end))
+        out.extend(flat(text[s.start : s.end]) for s in directive_sentences(text, piece))
+    return tuple(out)
 
 
-def _own_span(text: str, node: Node) -> Span:
-    own = node.own_span()
-    return _trim(text, own.start, own.end)
+def _heading_at(text: str, start: int, end: int) -> str:
+    start = address_prefix(text, start, end)
+    return flat(text[start : first_sentence_end(text, start, end)])
 
 
-def _paragraphs_in(paras: list[Span], start: int, end: int) -> list[Span]:
-    return [p for p in paras if start <= p.start < end]
+class _Builder:
+    def __init__(self, outline: Outline) -> None:
+        self.o = outline
+        self.text = outline.text
+        self.closing = {p.start for p in outline.closing}
+        self.out: list[RequirementDraft] = []
+        self.sub_max = int(outline_cues()["limits"].get("subheading_max", 40))
 
+    # -- helpers -------------------------------------------------------------
+    def paras(self, start: int, end: int) -> list[Span]:
+        return [p for p in self.o.paras_in(start, end) if p.start not in self.closing]
 
-def is_closing(text: str, para: Span) -> bool:
-    return bool(_CLOSING.match(text[para.start : para.end]))
+    def marker_para(self, node: Node) -> Span | None:
+        p = self.o.para_at(node.start)
+        return p if p is not None and p.start == node.start and not node.inline else None
 
+    def heading_alone(self, node: Node, para: Span) -> bool:
+        return first_sentence_end(self.text, node.body_start, para.end) >= para.end
 
-def drafts_for(text: str, node: Node, paras: list[Span]) -> list[RequirementDraft]:
-    """Requirement drafts under a tasks node (a section, usually)."""
-    out: list[RequirementDraft] = []
-    if node.children:
-        for child in node.children:
-            out.extend(drafts_for(text, child, paras))
+    def is_subheading(self, para: Span, nxt: Span | None) -> bool:
+        """A short line heading the paragraph below it (bold in the original)."""
+        if nxt is None:
+            return False
+        line = flat(self.text[para.start : para.end])
+        if line.endswith(("：", ":")) or len(line) > self.sub_max:
+            return False
+        one_sentence = first_sentence_end(self.text, para.start, para.end) >= para.end
+        short_enough = not ends_sentence(line) or len(line) <= self.sub_max // 2 + 5
+        return one_sentence and short_enough and (nxt.end - nxt.start) > 2 * len(line)
+
+    def emit(self, path: str, label: str, heading: str, span: Span, parent_own: Span | None) -> None:
+        if span.end <= span.start or not asks_for_something(self.text, span):
+            return
+        measures = _measures(self.text, self.o, span)
+        self.out.append(RequirementDraft(path, label, heading, span, parent_own, measures))
+
+    def emit_inline(self, path: str, label: str, items: list[Marker], end: int, lead: Span) -> None:
+        for k, m in enumerate(items, start=1):
+            stop = items[k].start if k < len(items) else end
+            span = _trim(self.text, m.start, stop)
+            heading = _heading_at(self.text, m.end, span.end)
+            self.emit(f"{path}.{k}", label + self.text[m.start : m.end].strip(), heading, span, lead)
+
+    # -- the walk ------------------------------------------------------------
+    def visit(self, node: Node, path: str, label: str, depth: int, parent_own: Span | None) -> None:
+        if node.children:
+            first = node.children[0]
+            before = self.units(node, self.paras(node.start, first.start))
+            if first.rank == 2 and node.rank < 2 and depth <= 2 and len(before) >= 2:
+                self.paragraph_items(node, path, label, before, node.children)
+                return
+            own = _trim(self.text, node.start, first.start)
+            for child in node.children:
+                self.visit(child, f"{path}.{child.index}", label + child.marker, depth + 1, own)
+            return
+        paras = self.paras(node.start, node.end)
+        if depth <= 2 and node.rank < 2:
+            self.paragraph_items(node, path, label, self.units(node, paras), [])
+        elif paras or node.inline:
+            end = paras[-1].end if paras else node.end
+            self.whole(node, path, label, _trim(self.text, node.start, min(end, node.end)), parent_own)
+
+    def whole(self, node: Node, path: str, label: str, span: Span, parent_own: Span | None) -> None:
+        items = inline_list(self.text, node.body_start, span.end)
+        if items:
+            self.emit_inline(path, label, items, span.end, _trim(self.text, node.start, items[0].start))
+            return
+        para = self.o.para_at(node.start)
+        heading = heading_of(self.text, node, para.end if para else None)
+        self.emit(path, label, heading, span, parent_own)
+
+    def units(self, node: Node, paras: list[Span]) -> list[_Unit]:
+        out: list[_Unit] = []
+        head_para = self.marker_para(node)
+        open_sub = False
+        for i, p in enumerate(paras):
+            if head_para is not None and p.start == head_para.start:
+                if not self.heading_alone(node, p):
+                    out.append(_Unit(node.start, node.body_start, p.end, (p,)))
+                continue
+            nxt = paras[i + 1] if i + 1 < len(paras) else None
+            if self.is_subheading(p, nxt):
+                out.append(_Unit(p.start, p.start, p.end, (p,)))
+                open_sub = True
+            elif open_sub and out:
+                u = out[-1]
+                out[-1] = _Unit(u.start, u.head, p.end, (*u.paras, p))
+            else:
+                out.append(_Unit(p.start, p.start, p.end, (p,)))
         return out
-    parent_own = _own_span(text, node.parent) if node.parent and node.parent.family != "root" else None
-    span = _trim(text, node.start, node.end)
-    own_paras = [p for p in _paragraphs_in(paras, node.start, node.end) if not is_closing(text, p)]
-    if node.inline or len(own_paras) <= 1:
-        if node.family == "root" or not own_paras:
-            return out
-        if node.parent is not None and node.parent.family == "root" and len(own_paras) <= 1:
-            # a section that is one heading line and nothing else asks for nothing
-            if first_sentence_end(text, node.body_start, span.end) >= span.end:
-                return out
-        span = _trim(text, node.start, own_paras[-1].end) if own_paras else span
-        out.append(
-            RequirementDraft(
-                node.path, node.label, heading_of(text, node), span, parent_own, _measures(text, span)
+
+    def paragraph_items(
+        self, node: Node, path: str, label: str, units: list[_Unit], listed: list[Node]
+    ) -> None:
+        head_para = self.marker_para(node)
+        own = None
+        if head_para is not None:
+            own = Span(node.start, first_sentence_end(self.text, node.body_start, head_para.end))
+        if not listed and len(units) == 1:
+            u = units[0]
+            span = _trim(self.text, node.start, u.end)
+            heading = (
+                heading_of(self.text, node, head_para.end)
+                if head_para
+                else _heading_at(self.text, u.head, u.paras[0].end)
             )
-        )
-        return out
-    # Paragraphs as items: every paragraph is an item; a heading alone is not.
-    own = Span(node.start, first_sentence_end(text, node.body_start, node.end))
-    for i, para in enumerate(own_paras, start=1):
-        start = node.body_start if para.start == node.start else para.start
-        if para.start == node.start:
-            head_end = first_sentence_end(text, node.body_start, para.end)
-            if head_end >= para.end:
-                continue  # a heading standing alone on its line
-            start = node.start
-        pspan = Span(start, para.end)
-        body_start = node.body_start if para.start == node.start else para.start
-        heading = text[body_start : first_sentence_end(text, body_start, para.end)].strip()
-        if not _DIRECTIVE.search(text[pspan.start : pspan.end]):
-            continue  # asks for nothing
-        out.append(
-            RequirementDraft(
-                f"{node.path}.{i}",
-                node.label,
-                heading,
-                pspan,
-                own,
-                _measures(text, pspan),
-            )
-        )
-    return out
+            items = inline_list(self.text, u.head, u.end)
+            if items:
+                self.emit_inline(path, label, items, u.end, _trim(self.text, node.start, items[0].start))
+            else:
+                self.emit(path, label, heading, span, own)
+            return
+        for k, u in enumerate(units, start=1):
+            upath = f"{path}.{k}"
+            if listed and k == len(units):
+                lead = _trim(self.text, u.start, listed[0].start)
+                for child in listed:
+                    self.visit(child, f"{upath}.{child.index}", label + child.marker, 3, lead)
+                continue
+            items = inline_list(self.text, u.head, u.end)
+            if items:
+                self.emit_inline(upath, label, items, u.end, _trim(self.text, u.start, items[0].start))
+                continue
+            heading = _heading_at(self.text, u.head, u.paras[0].end)
+            self.emit(upath, label, heading, _trim(self.text, u.start, u.end), own)
+
+
+def drafts_for(outline: Outline, section: Node) -> list[RequirementDraft]:
+    """Requirement drafts under one tasks section, in document order."""
+    b = _Builder(outline)
+    b.visit(section, str(section.index), section.marker, 1, None)
+    return b.out

@@ -1,12 +1,24 @@
-"""Paragraphs and sentences of a decoded speech, as exact character spans."""
+"""Paragraphs and sentences of a decoded speech, as exact character spans.
+
+Every span indexes the decoded text itself: hard-wrapped lines (PDF/OCR exports) are
+joined into one paragraph by widening its span over the line break, never by editing
+the text, so `text[start:end]` stays the speech as written.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.cuedata import outline_cues
 
 SENTENCE_END = "。！？!?；;"
-_ADDRESS = re.compile(r"^(各位代表|同志们|各位委员|女士们|先生们|朋友们|同志们、朋友们)[！!：:，,]?\s*$")
+# A line that ends so has ended its sentence (quotes may close after the stop).
+_LINE_DONE = "。！？!?；;：:…"
+_CLOSERS = "”’」』）)"
 
 
 @dataclass(frozen=True)
@@ -15,30 +27,103 @@ class Span:
     end: int
 
 
-def paragraphs(text: str) -> list[Span]:
-    """Non-empty lines, without their indentation and trailing white space.
+@lru_cache(maxsize=1)
+def _address_re() -> re.Pattern[str]:
+    words = sorted(outline_cues()["words"]["addresses"], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?:{alt})(?:[、，,和及]\s*(?:{alt}))*\s*[！!：:，,]")
 
-    Address-only lines (`各位代表！`, `同志们：`) are not paragraphs (ANNOTATION.md §2).
-    """
+
+def is_address_only(line: str) -> bool:
+    """`各位代表！`, `同志们：` on a line of their own."""
+    s = line.strip()
+    m = _address_re().match(s)
+    return bool(m and m.end() == len(s)) or s in outline_cues()["words"]["addresses"]
+
+
+def address_prefix(text: str, start: int, end: int) -> int:
+    """Offset past an address that opens a paragraph (`各位代表！我们要…` → at `我们`)."""
+    m = _address_re().match(text, start, end)
+    if not m:
+        return start
+    j = m.end()
+    while j < end and text[j].isspace():
+        j += 1
+    return j
+
+
+def ends_sentence(line: str) -> bool:
+    s = line.rstrip().rstrip(_CLOSERS)
+    return bool(s) and s[-1] in _LINE_DONE
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _lines(text: str) -> list[Span]:
+    """Non-empty lines without their indentation and trailing white space."""
     out: list[Span] = []
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and not _ADDRESS.match(stripped):
+        if stripped:
             start = pos + (len(line) - len(line.lstrip()))
             out.append(Span(start, start + len(stripped)))
         pos += len(line) + 1
     return out
 
 
+def wrap_width(widths: list[int], done: list[bool]) -> int | None:
+    """The width a hard-wrapped export breaks its lines at, or None when it does not.
+
+    Wrapped text has many lines of one width that stop mid-sentence; typed text has
+    paragraphs of every length, each ending its sentence.
+    """
+    open_widths = Counter(w for w, d in zip(widths, done, strict=True) if not d and w >= 30)
+    if not open_widths:
+        return None
+    best = max(open_widths, key=lambda w: sum(open_widths[w - k] for k in range(4)))
+    near = sum(open_widths[best - k] for k in range(5))
+    if near >= max(5, len(widths) // 5):
+        return best
+    return None
+
+
+def paragraphs(text: str) -> list[Span]:
+    """The paragraphs of a speech, in order.
+
+    A paragraph is a line, or several lines when the text is hard-wrapped: a line as
+    wide as the wrap width that does not end its sentence continues on the next line.
+    Address-only lines (`各位代表！`) are not paragraphs (ANNOTATION.md §2).
+    """
+    lines = _lines(text)
+    bodies = [text[s.start : s.end] for s in lines]
+    widths = [display_width(b) for b in bodies]
+    done = [ends_sentence(b) for b in bodies]
+    width = wrap_width(widths, done)
+    out: list[Span] = []
+    joining = False
+    for span, body, w, d in zip(lines, bodies, widths, done, strict=True):
+        if is_address_only(body):
+            joining = False
+            continue
+        if joining and out:
+            out[-1] = Span(out[-1].start, span.end)
+        else:
+            out.append(span)
+        joining = width is not None and not d and w >= width - 4
+    return out
+
+
 def first_sentence_end(text: str, start: int, end: int) -> int:
-    """Offset just past the first sentence in text[start:end] (its 。/；/line end)."""
+    """Offset just past the first sentence in text[start:end] (its 。/；/！/？, or `end`)."""
     for i in range(start, end):
-        ch = text[i]
-        if ch in SENTENCE_END:
-            return i + 1
-        if ch == "\n":
-            return i
+        if text[i] in SENTENCE_END:
+            j = i + 1
+            while j < end and text[j] in _CLOSERS:
+                j += 1
+            return j
     return end
 
 
@@ -51,8 +136,14 @@ def sentences(text: str, start: int, end: int) -> list[Span]:
         if i >= end:
             break
         j = first_sentence_end(text, i, end)
-        if j <= i:
-            j = i + 1
         out.append(Span(i, j))
         i = j
     return out
+
+
+_BREAK = re.compile(r"\s*\n\s*")
+
+
+def flat(s: str) -> str:
+    """A piece of text on one line: hard wraps and their indentation removed."""
+    return _BREAK.sub("", s).strip()
