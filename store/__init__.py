@@ -2,7 +2,7 @@
 
 from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
-from store.migrations import migrate, migrations
+from store.migrations import migrate
 from store.queries import counts, known_versions, query_tasks, requirements_by_category, task_filter
 from store.search import search_requirements
 from store.write import (
@@ -23,7 +23,6 @@ __all__ = [
     "known_versions",
     "ledger_rows",
     "migrate",
-    "migrations",
     "open_db",
     "query_tasks",
     "record_error",

@@ -1,0 +1,84 @@
+"""store/migrations.py: a database made by any earlier schema upgrades in place."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+
+from sqlite_utils import Database
+
+from store import migrate, open_db, search_requirements
+from store.migrations import m001_initial, migrations
+
+# sha256 of m001_initial as shipped in commit b636036 (its first 16 hex digits).
+FIRST_MIGRATION_SHA = "651cff959e1bfa08"
+NAMES = ["m001_initial", "m002_versions_tracking_indexes", "m003_requirements_fts", "m004_views"]
+
+
+def first_schema_db() -> Database:
+    """A database as the first release made it, with one speech, section and requirement."""
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m002_versions_tracking_indexes")
+    db["speeches"].insert(
+        {"id": "s1", "source": "a.txt", "sha256": "ab", "title": "讲话", "ingested_at": "2024-01-01"}
+    )
+    db["sections"].insert(
+        {"id": "s1:3", "speech_id": "s1", "path": "3", "kind": "tasks", "heading": "工作任务"}
+    )
+    db["requirements"].insert(
+        {
+            "id": "r1",
+            "speech_id": "s1",
+            "path": "3.1",
+            "heading": "压实巡察整改责任。",
+            "text": "一是压实巡察整改责任。各级党组织书记要亲自抓。",
+            "deadline_date": "2024-06-30",
+            "status": "active",
+        }
+    )
+    db["requirement_actors"].insert(
+        {"requirement_id": "r1", "category": "party_committee", "mention": "各级党组织", "basis": "explicit"}
+    )
+    return db
+
+
+def test_the_current_schema_is_every_migration_in_order(fresh_db):
+    assert [m.name for m in migrations.applied(fresh_db)] == NAMES
+    assert migrations.pending(fresh_db) == []
+
+
+def test_a_first_version_database_upgrades_in_place():
+    db = first_schema_db()
+    assert [m.name for m in migrations.applied(db)] == NAMES[:1]
+    assert "task_tracking" not in db.table_names()
+    migrate(db)
+    assert [m.name for m in migrations.applied(db)] == NAMES
+    assert db["speeches"].get("s1")["version"] == 1
+    assert db["requirements"].get("r1")["section_id"] == "s1:3"
+    # The rows that were there are searchable, short words and long ones.
+    assert [r["id"] for r in search_requirements(db, "书记")] == ["r1"]
+    assert [r["id"] for r in search_requirements(db, "巡察整改")] == ["r1"]
+    (task,) = db.query("select id, section_kind, actor_categories, tracking_status from tasks")
+    assert task == {
+        "id": "r1",
+        "section_kind": "tasks",
+        "actor_categories": "party_committee",
+        "tracking_status": "open",
+    }
+    assert "task_tracking" in db.table_names()
+
+
+def test_migrating_again_changes_nothing(tmp_path):
+    path = tmp_path / "t.db"
+    open_db(path).close()
+    db = open_db(path)
+    assert [m.name for m in migrations.applied(db)] == NAMES
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert db.execute("pragma busy_timeout").fetchone()[0] >= 1000
+
+
+def test_the_first_migration_is_never_edited():
+    # A shipped migration is history: change the schema with a new function at the end.
+    source = inspect.getsource(m001_initial)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == FIRST_MIGRATION_SHA
