@@ -3,7 +3,14 @@
 from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
 from store.migrations import migrate
-from store.queries import counts, known_versions, query_tasks, requirements_by_category, task_filter
+from store.queries import (
+    counts,
+    failed_versions,
+    known_versions,
+    query_tasks,
+    requirements_by_category,
+    task_filter,
+)
 from store.search import search_requirements
 from store.write import (
     SaveResult,
@@ -19,6 +26,7 @@ __all__ = [
     "LEDGER_COLUMNS",
     "SaveResult",
     "counts",
+    "failed_versions",
     "finish_run",
     "known_versions",
     "ledger_rows",

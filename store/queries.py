@@ -31,6 +31,19 @@ def known_versions(db: Database) -> set[str]:
     return {row["sha256"] for row in db.query("select sha256 from speeches where superseded_by is null")}
 
 
+def failed_versions(db: Database, *, transient: str = "read-failed") -> set[str]:
+    """sha256 of file versions recorded in `ingest_errors` for a reason retrying cannot fix.
+
+    Errors whose reason starts with `{transient}:` (the file could not be read this
+    time) do not count: those files are tried again.
+    """
+    rows = db.query(
+        "select distinct sha256 from ingest_errors where sha256 is not null and reason not like ?",
+        [f"{transient}:%"],
+    )
+    return {row["sha256"] for row in rows}
+
+
 def task_filter(
     *,
     actor: str | None = None,

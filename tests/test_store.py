@@ -5,11 +5,14 @@ from __future__ import annotations
 from extractors import extract_file
 from store import (
     counts,
+    failed_versions,
     known_versions,
     open_db,
     query_tasks,
+    record_error,
     save_extraction,
     set_tracking,
+    start_run,
     sync_actor_labels,
 )
 
@@ -146,3 +149,11 @@ def test_filters_are_bound_parameters(fresh_db, seed_path):
     for hostile in ["'", '"', "'; DROP TABLE requirements; --", "x' or '1'='1"]:
         assert query_tasks(fresh_db, actor=hostile, speech=hostile, search=hostile, kind=hostile) == []
     assert fresh_db["requirements"].count == 11
+
+
+def test_failed_versions_leave_out_files_that_could_not_be_read(fresh_db):
+    run = start_run(fresh_db)
+    record_error(fresh_db, run, "empty.txt", "aa", "empty file")
+    record_error(fresh_db, run, "locked.docx", "bb", "read-failed: permission denied")
+    record_error(fresh_db, run, "gone.txt", None, "read-failed: no such file")
+    assert failed_versions(fresh_db) == {"aa"}
