@@ -1,0 +1,211 @@
+"""The review page: the speech with its requirements, actors and deadlines marked (review/)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from extractors import extract_text
+from extractors.decode import read_speech
+from review import render_review, write_review_page
+from review.markup import Span, events
+from schemas import ActorAssignment, Extraction, Requirement, Section, Speech
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = ROOT / "docs" / "review.png"
+VOID = {"meta", "input", "br", "img", "hr", "link"}
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, Extraction]:
+    speech, text = read_speech(ROOT / "corpus" / "000_party_building_city_gov.txt")
+    return text, extract_text(text, speech)
+
+
+class _Page(HTMLParser):
+    """Checks tag balance and collects the speech text shown in `.speech-text` blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, inside speech text, generated chrome)
+        self.errors: list[str] = []
+        self.speech_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        names = dict(attrs)
+        inside, gen = self.stack[-1][1:] if self.stack else (False, False)
+        inside = inside or "speech-text" in (names.get("class") or "").split()
+        self.stack.append((tag, inside, gen or "data-gen" in names))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1][0] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1][0] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
+            self.speech_text.append(data)
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def test_crossing_spans_give_nested_events():
+    text = "一二三四五六"
+    spans = [Span(0, 4, "req", 0), Span(2, 6, "actor", 2), Span(3, 5, "deadline", 3)]
+    out, stack = [], []
+    for ev in events(text, 0, len(text), spans):
+        if ev.op == "open":
+            stack.append(ev.span)
+        elif ev.op == "close":
+            assert stack.pop() is ev.span  # always closes the innermost open span
+        else:
+            out.append(ev.text)
+    assert not stack
+    assert "".join(out) == text
+    firsts = [ev.span.kind for ev in events(text, 0, len(text), spans) if ev.op == "open" and ev.first]
+    assert sorted(firsts) == ["actor", "deadline", "req"]  # each span has exactly one first piece
+
+
+def test_speech_text_is_escaped_not_markup():
+    text = "一、总体要求\n一是<script>alert('x')</script>要抓好A&B工作，各部门<b>负责</b>。\n"
+    start = text.index("一是")
+    end = text.index("\n", start)
+    mention = text.index("各部门")
+    speech = Speech(
+        source="<x>&.txt", sha256="0" * 64, title="<i>标题</i> & 讲话", encoding="utf-8", chars=len(text)
+    )
+    req = Requirement(
+        id="r1",
+        path="1.1",
+        label="一、一是",
+        heading="<script>alert('x')</script>要抓好A&B工作",
+        text=text[start:end],
+        char_start=start,
+        char_end=end,
+        actors=[
+            ActorAssignment(category="department", mention="各部门", basis="explicit", char_start=mention)
+        ],
+    )
+    section = Section(
+        path="1", marker="一、", heading="总体要求", kind="tasks", char_start=0, char_end=len(text) - 1
+    )
+    html = render_review(text, Extraction(speech=speech, sections=[section], requirements=[req]))
+    assert "<script>alert" not in html and "<b>负责" not in html and "<i>标题" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "A&amp;B" in html and "&lt;i&gt;标题&lt;/i&gt; &amp; 讲话" in html
+    assert html.count("<script") == 1  # only the page's own script
+    page = parse(html)
+    assert not page.errors
+    assert re.sub(r"\s", "", "".join(page.speech_text)) == re.sub(r"\s", "", text)
+
+
+def test_seed_page_is_well_formed_and_keeps_every_character(seed):
+    text, extraction = seed
+    html = render_review(text, extraction)
+    page = parse(html)
+    assert not page.errors and not page.stack
+    assert re.sub(r"\s", "", "".join(page.speech_text)) == re.sub(r"\s", "", text)
+    assert len(extraction.requirements) == 11
+    for req in extraction.requirements:
+        assert f'id="req-{req.path}"' in html and f'href="#req-{req.path}"' in html
+    assert "http://" not in html and "https://" not in html  # self-contained: nothing to fetch
+
+
+def test_write_review_page_and_show_command(seed, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    text, extraction = seed
+    out = write_review_page(tmp_path / "pages" / "seed.html", text, extraction)
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    page = tmp_path / "shown.html"
+    seed_file = ROOT / "corpus" / "000_party_building_city_gov.txt"
+    result = CliRunner().invoke(app, ["show", str(seed_file), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(page)
+    assert 'data-path="3.3.1"' in page.read_text("utf-8")
+
+
+def _in_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@pytest.mark.browser
+def test_seed_page_in_headless_chromium(seed, tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's /usr/bin/chromium (scripts/ensure_chromium.sh installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    text, extraction = seed
+    url = write_review_page(tmp_path / "seed.review.html", text, extraction).as_uri()
+    paths = [r.path for r in extraction.requirements]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1000, "height": 600}, reduced_motion="reduce")
+            page = context.new_page()
+            page.goto(url)
+            assert page.locator("mark.req").count() == 11
+            for path in paths:
+                label = page.locator(f'mark.req[id="req-{path}"] > .req-label')
+                assert label.inner_text().strip() == path
+                assert label.is_visible()
+            mention = page.locator('mark.req[data-path="3.3.1"] u.actor.explicit[data-category="department"]')
+            assert mention.inner_text() == "经济指标部门"
+            tag = mention.evaluate("el => getComputedStyle(el, '::after').content")
+            assert tag == '"职能部门"'
+
+            target = 'mark.req[id="req-3.3.1"]'
+            assert not _in_viewport(page, target)
+            page.locator('.ledger a.jump[data-path="3.3.1"]').click()
+            page.wait_for_function(
+                "s => { const r = document.querySelector(s).getBoundingClientRect();"
+                " return r.top >= 0 && r.bottom <= innerHeight; }",
+                arg=target,
+                timeout=5000,
+            )
+            assert _in_viewport(page, target)
+
+            # The README screenshot: the end of a set-apart section, then the tasks section.
+            page.set_viewport_size({"width": 1280, "height": 960})
+            page.evaluate("document.querySelector('section.sec[data-kind=tasks]').scrollIntoView()")
+            page.evaluate("window.scrollBy(0, -140); document.querySelector('.ledger').scrollTop = 0")
+            shot = tmp_path / "review.png"
+            page.screenshot(path=str(shot))
+            if not SCREENSHOT.exists() or os.environ.get("SPEECHTASKS_UPDATE_SCREENSHOT"):
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                shutil.copyfile(shot, SCREENSHOT)
+
+            phone = browser.new_page(viewport={"width": 375, "height": 700})
+            phone.goto(url)
+            assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+            phone.emulate_media(media="print")
+            assert phone.evaluate("getComputedStyle(document.querySelector('.ledger')).position") == "static"
+        finally:
+            browser.close()
