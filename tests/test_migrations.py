@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -82,3 +83,18 @@ def test_the_first_migration_is_never_edited():
     # A shipped migration is history: change the schema with a new function at the end.
     source = inspect.getsource(m001_initial)
     assert hashlib.sha256(source.encode()).hexdigest()[:16] == FIRST_MIGRATION_SHA
+
+
+def test_the_readme_documents_every_table_column_and_view(fresh_db):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Task database", 1)[1].split("\n## ", 1)[0]
+    for table in fresh_db.tables:
+        if table.name.startswith(("_", "requirements_fts_")):
+            continue
+        row = next((line for line in section.splitlines() if line.startswith(f"| `{table.name}` |")), "")
+        assert row, f"README has no row for table {table.name}"
+        if table.name != "requirements_fts":
+            missing = [c for c in table.columns_dict if f"`{c}`" not in row]
+            assert not missing, f"README row of {table.name} lacks {missing}"
+    for view in fresh_db.view_names():
+        assert f"| `{view}` |" in section, view
