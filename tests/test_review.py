@@ -135,7 +135,9 @@ def test_seed_page_is_well_formed_and_keeps_every_character(seed):
     assert "http://" not in html and "https://" not in html  # self-contained: nothing to fetch
 
 
-def test_write_review_page_and_show_command(seed, tmp_path):
+def test_write_review_page_and_show_command(seed, tmp_path, monkeypatch):
+    import webbrowser
+
     from typer.testing import CliRunner
 
     from cli.main import app
@@ -149,6 +151,12 @@ def test_write_review_page_and_show_command(seed, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(page)
     assert 'data-path="3.3.1"' in page.read_text("utf-8")
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["show", str(seed_file), "--open"])
+    assert result.exit_code == 0, result.output
+    assert opened == [(tmp_path / "000_party_building_city_gov.review.html").as_uri()]
 
 
 def _in_viewport(page, selector: str) -> bool:
@@ -176,6 +184,10 @@ def test_seed_page_in_headless_chromium(seed, tmp_path):
                 label = page.locator(f'mark.req[id="req-{path}"] > .req-label')
                 assert label.inner_text().strip() == path
                 assert label.is_visible()
+            for req in extraction.requirements:  # actors with no mention in the span: tags on the requirement
+                defaults = [a for a in req.actors if a.basis.value == "default"]
+                chips = page.locator(f'mark.req[id="req-{req.path}"] > .actor-tag.default')
+                assert chips.count() == len(defaults)
             mention = page.locator('mark.req[data-path="3.3.1"] u.actor.explicit[data-category="department"]')
             assert mention.inner_text() == "经济指标部门"
             tag = mention.evaluate("el => getComputedStyle(el, '::after').content")
