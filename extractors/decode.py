@@ -94,7 +94,7 @@ def decode_bytes(raw: bytes) -> Decoded:
     """Decode a text file: a BOM first (UTF-8/UTF-16), then UTF-8, then GB18030 (⊃ GBK)."""
     sha = hashlib.sha256(raw).hexdigest()
     if not raw.strip(b" \t\r\n\x00\x0c") or not raw.strip():
-        raise DecodeError("empty", "the file has no text")
+        raise DecodeError("empty", "empty file, no text")
     boms = [enc for bom, enc in _BOMS if raw.startswith(bom)]
     if not boms and raw.count(b"\x00") > len(raw) // 100:
         raise DecodeError("binary", "NUL bytes and no UTF-16 byte-order mark: not a text file")

@@ -6,20 +6,28 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+from sqlite_utils import Database
+
+from extractors.decode import SUFFIXES, UNSUPPORTED
+
+# Speech files, plus office formats we cannot read (reported as errors, not skipped silently).
+SCANNED = SUFFIXES | set(UNSUPPORTED)
+# The reason kind of an error that may go away by itself (file locked, vanished, NFS hiccup).
+TRANSIENT = "read-failed"
 
 
 @dataclass(frozen=True)
 class CorpusFile:
     path: Path
     source: str  # relative to the corpus folder, with forward slashes
-    sha256: str
+    sha256: str | None  # None when the file could not be read during the scan
+    size: int = 0
 
 
 def is_ignored(path: Path) -> bool:
     """Hidden, temporary and lock files (`.DS_Store`, `~$x.docx`, `x.txt~`) are not speeches."""
     name = path.name
-    return name.startswith((".", "~$", "~")) or name.endswith(("~", ".tmp", ".swp"))
+    return name.startswith((".", "~$", "~")) or name.endswith(("~", ".tmp", ".swp", ".part", ".crdownload"))
 
 
 def file_sha256(path: Path) -> str:
@@ -31,18 +39,44 @@ def file_sha256(path: Path) -> str:
 
 
 def scan_corpus(corpus: Path) -> list[CorpusFile]:
-    """Every speech file below `corpus`, in a stable order, with its content hash."""
+    """Every speech file below `corpus`, in a stable order, with its content hash.
+
+    A file that cannot be read now (locked, vanished mid-scan) is listed with no hash:
+    the run reports it as `read-failed` and the next run tries it again.
+    """
     files = []
     for path in sorted(corpus.rglob("*")):
         rel = path.relative_to(corpus)
-        if not path.is_file() or path.suffix.lower() not in SUFFIXES:
+        if path.suffix.lower() not in SCANNED or any(is_ignored(Path(part)) for part in rel.parts):
             continue
-        if any(is_ignored(Path(part)) for part in rel.parts):
-            continue
-        files.append(CorpusFile(path, rel.as_posix(), file_sha256(path)))
+        try:
+            if not path.is_file():
+                continue
+            files.append(CorpusFile(path, rel.as_posix(), file_sha256(path), path.stat().st_size))
+        except OSError:
+            files.append(CorpusFile(path, rel.as_posix(), None))
     return files
 
 
-def new_files(files: list[CorpusFile], known: set[str]) -> list[CorpusFile]:
-    """Files whose content is not stored yet: new files and changed ones."""
-    return [f for f in files if f.sha256 not in known]
+def failed_versions(db: Database) -> set[str]:
+    """sha256 of file versions that failed for a reason retrying the same bytes cannot fix.
+
+    (A read-only query on `ingest_errors`; it belongs in store/queries.py.)
+    """
+    return {
+        row["sha256"]
+        for row in db["ingest_errors"].rows_where(
+            "sha256 is not null and reason not like ?", [f"{TRANSIENT}:%"], select="distinct sha256"
+        )
+    }
+
+
+def new_files(files: list[CorpusFile], known: set[str], failed: set[str] | None = None) -> list[CorpusFile]:
+    """Files to process: new and changed content, less versions that already failed for good.
+
+    A file whose exact bytes were recorded as unusable (empty, binary, corrupt …) is
+    not tried again, so its error is recorded once, not every run; the office's fixed
+    copy has a new hash and is processed. Unreadable files (no hash) are always retried.
+    """
+    skip = known | (failed or set())
+    return [f for f in files if f.sha256 is None or f.sha256 not in skip]

@@ -1,0 +1,95 @@
+"""Persisting outcomes and reporting a run (plain functions, no Prefect)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from flows.work import Outcome
+from store import record_error, save_extraction
+
+
+@dataclass
+class FileRow:
+    file: str
+    status: str  # stored | unchanged | error
+    requirements: int = 0
+    by_category: str = ""
+    reason: str = ""
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    files_seen: int
+    files_new: int
+    requirements_new: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    by_category: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    files: list[FileRow] = field(default_factory=list)
+    workers: int = 1
+    flow_run_id: str | None = None
+
+
+def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) -> FileRow:
+    """Store one outcome: a speech in one transaction, or one `ingest_errors` row."""
+    f = outcome.file
+    if outcome.result is None:
+        reason = outcome.error or "unknown error"
+        record_error(db, run_id, f.source, outcome.sha256, reason)
+        summary.errors.append((f.source, reason))
+        row = FileRow(f.source, "error", reason=reason)
+    else:
+        saved = save_extraction(db, outcome.result, f.source)
+        cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
+        if saved.new:
+            summary.requirements_new += saved.requirements
+        row = FileRow(
+            f.source,
+            "stored" if saved.new else "unchanged",
+            saved.requirements,
+            ", ".join(f"{c} {n}" for c, n in cats.most_common()),
+        )
+    summary.files.append(row)
+    return row
+
+
+def report_markdown(s: RunSummary) -> str:
+    lines = [
+        f"# speechtasks run {s.run_id}",
+        "",
+        f"- files seen: {s.files_seen}, new or changed: {s.files_new}"
+        + (f" (extracted by {s.workers} processes)" if s.workers > 1 else ""),
+        f"- requirements stored this run: {s.requirements_new}",
+        f"- errors: {len(s.errors)}",
+        "",
+        "| category | active requirements |",
+        "|---|---|",
+        *(f"| {c} | {n} |" for c, n in s.by_category.items()),
+        "",
+        "| stored | count |",
+        "|---|---|",
+        *(f"| {k} | {n} |" for k, n in s.totals.items()),
+    ]
+    if s.errors:
+        lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
+        lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
+    return "\n".join(lines) + "\n"
+
+
+def report_table(s: RunSummary) -> list[dict[str, Any]]:
+    """One row a processed file: the table artifact."""
+    return [
+        {
+            "file": r.file,
+            "status": r.status,
+            "requirements": r.requirements,
+            "by_category": r.by_category,
+            "reason": r.reason,
+        }
+        for r in s.files
+    ]
