@@ -9,6 +9,7 @@ from cli.evaluate import evaluate
 from cli.export import export
 from cli.extract import extract
 from cli.run import run
+from cli.serve import serve
 from cli.show import show
 from cli.tasks import tasks
 
@@ -26,6 +27,7 @@ def main() -> None:
 
 app.command()(extract)
 app.command()(run)
+app.command()(serve)
 app.command()(tasks)
 app.command()(export)
 app.command()(browse)

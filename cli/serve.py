@@ -1,0 +1,42 @@
+"""`speechtasks serve`: the ingest flow on a schedule (Prefect `serve`), until stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.options import CorpusOption, DbOption
+
+
+def serve(
+    corpus: Path = CorpusOption,
+    db: Path = DbOption,
+    cron: str = typer.Option(None, "--cron", help='a cron schedule, e.g. "*/30 8-18 * * 1-5"'),
+    interval: float = typer.Option(None, "--interval", min=1, help="run every SECONDS"),
+    server_home: Path = typer.Option(
+        None,
+        "--server-home",
+        envvar="SPEECHTASKS_PREFECT_HOME",
+        help="PREFECT_HOME of the local server started when PREFECT_API_URL is unset "
+        "(default ~/.speechtasks/prefect-server)",
+    ),
+) -> None:
+    """Run the ingest flow on a schedule until stopped (Ctrl-C or SIGTERM).
+
+    Without PREFECT_API_URL a local Prefect server is started on 127.0.0.1 and
+    stopped on exit; with it, that server schedules the runs.
+    """
+    from flows.serve import serve_ingest
+
+    if (cron is None) == (interval is None):
+        typer.echo("error: give exactly one of --cron EXPR or --interval SECONDS", err=True)
+        raise typer.Exit(2)
+    if not corpus.is_dir():
+        typer.echo(f"error: corpus folder not found: {corpus}", err=True)
+        raise typer.Exit(2)
+    try:
+        serve_ingest(corpus, db, cron=cron, interval=interval, server_home=server_home)
+    except (RuntimeError, TimeoutError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
