@@ -53,8 +53,14 @@ class _Cues:
         self.governors = set(s.governors)
         self.saying = set(s.saying)
         self.future = set(s.future)
-        self.duty = re.compile(r"的[\u4e00-\u9fa5]{0,4}?(?:" + "|".join(map(re.escape, s.duty_nouns)) + ")")
-        self.verbs_tagged_noun = set(s.verbs_tagged_noun)
+        # 是X的职责 assigns; 是X的一项任务 only describes.
+        self.duty = re.compile(
+            r"的(?![一两几])[\u4e00-\u9fa5]{0,4}?(?:" + "|".join(map(re.escape, s.duty_nouns)) + ")"
+        )
+        self.subject_followers = set(s.subject_followers)
+        self.reflexives = set(s.reflexives)
+        self.pivots = set(s.pivots)
+        self.shared_heads = tuple(s.shared_heads)
 
 
 @lru_cache(maxsize=4)
@@ -116,8 +122,38 @@ class _Clause:
         self.nlp = get_nlp(lexicon)
         self.words = _words(text, start, end, lexicon) if mentions else []
         self.triggers = _triggers(text, start, end, mentions, self.cues, self._ends_in_verb)
-        self.mentions = [w for m in mentions if (w := self._whole_word(m)) is not None]
+        whole = [w for m in mentions if (w := self._whole_word(m)) is not None and not self._in_title(m)]
+        self.mentions = sorted(
+            (x for m in whole for x in self._shared_head(m) if x is m or not _overlaps(x, whole)),
+            key=lambda m: m.start,
+        )
         self.resets_carry = False
+
+    def _in_title(self, m: Mention) -> bool:
+        """《党委（党组）落实…规定》: words of a title name no actor."""
+        before = self.text[self.start : m.start]
+        return before.count("《") > before.count("》")
+
+    def _shared_head(self, m: Mention) -> list[Mention]:
+        """审计、监察、财政部门: each listed word shares the head (审计部门, 监察部门 …)."""
+        head = next((h for h in self.cues.shared_heads if m.text.endswith(h)), None)
+        if head is None:
+            return [m]
+        aliases = self.lexicon.aliases
+        if m.text == head:  # jieba cut 财政/部门: the word before is the head's modifier
+            w = next((w for w in self.words if w.end == m.start), None)
+            if w is not None and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", w.text) and not self._is_verb(w.text):
+                m = Mention(aliases.get(w.text + head, m.category), w.text + head, w.start, m.end)
+        listed = re.search(r"((?:[\u4e00-\u9fa5]{2,4}、)+)$", self.text[self.start : m.start])
+        if listed is None or m.text == head:
+            return [m]
+        out, pos = [], m.start - len(listed.group(1))
+        for piece in listed.group(1).split("、")[:-1]:
+            bare = re.sub(r"^(?:各级|各|有关|相关)", "", piece)
+            at = pos + len(piece) - len(bare)
+            out.append(Mention(aliases.get(bare + head, m.category), bare, at, at + len(bare)))
+            pos += len(piece) + 1
+        return [*out, m]
 
     def _whole_word(self, m: Mention) -> Mention | None:
         """The mention as a word: 商业部门 (a kind of 部门) grows to the word; 企业家 is none."""
@@ -173,7 +209,7 @@ class _Clause:
         if any(o.start == m.end for o in mentions):
             return True  # 全市政府系统各级党委: a qualifier of the next mention
         nxt = self._next_word(m.end)
-        if nxt is not None and nxt.start == m.end:
+        if nxt is not None and nxt.start == m.end and m.end not in self.triggers:
             word = nxt.text
             if word in self.cues.saying:
                 self.resets_carry = True
@@ -181,12 +217,13 @@ class _Clause:
             if word in self.cues.future or (word in self.cues.adverbs and self._future_after(nxt.end)):
                 self.resets_carry = True
                 return True
-            if (
-                m.end not in self.triggers
-                and word not in self.cues.verbs_tagged_noun
-                and self.nlp.tag(word).startswith(_NOUNISH)
-            ):
+            if word in self.cues.reflexives:  # 党组自身建设: the word after decides
+                nxt = self._next_word(nxt.end) or nxt
+                word = nxt.text
+            if word not in self.cues.subject_followers and self.nlp.tag(word).startswith(_NOUNISH):
                 return True  # 政府工作, 领导班子内部: the mention modifies a noun
+            if self._is_verb(word) and nxt.end in self.triggers:
+                return True  # 企业改制要…: the subject is an activity (国有企业改革要…)
         # 工业部门正在兴建的骨干企业: inside a relative clause whose head is another actor.
         nxt_trigger = next((t for t in self.triggers if t >= m.end), self.end)
         if any(tail.end <= o.start < nxt_trigger and "的" in self.text[tail.end : o.start] for o in mentions):
@@ -195,10 +232,27 @@ class _Clause:
         if any(w.text in self.cues.governors for w in prefix):
             return True
         # A verb before the mention makes it an object, unless a relative clause ends
-        # in 的 right before it (亏损的企业) or a trigger follows it directly (要求我们必须).
+        # in 的 right before it (亏损的企业), or a pivot verb makes it the subject of a
+        # trigger that follows directly (要求我们必须…, 关键是各级政府要…).
         last_de = max((i for i, w in enumerate(prefix) if w.text == "的"), default=-1)
-        verbs = [w for w in prefix[last_de + 1 :] if self.nlp.tag(w.text).startswith("v") and w.text != "是"]
-        return bool(verbs) and not self._directly_before_trigger(m)
+        tail_words = prefix[last_de + 1 :]
+        verbs = [
+            w.text
+            for i, w in enumerate(tail_words)
+            if self._is_verb(w.text)
+            # 印发了: an aspect particle marks a verb whatever jieba's tag says
+            or (i + 1 < len(tail_words) and tail_words[i + 1].text in ("了", "着", "过"))
+        ]
+        if not verbs:
+            return False
+        return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
+
+    def _is_verb(self, word: str) -> bool:
+        tag = self.nlp.tag(word)
+        if tag.startswith("v"):
+            return True
+        # jieba's tags for some set phrases are noise (建立健全 → nr): ask their first word.
+        return tag in ("nr", "x", "l", "i") and len(word) > 2 and self.nlp.tag(word[:2]).startswith("v")
 
     def _group_tail(self, m: Mention, mentions: list[Mention]) -> Mention:
         """The last mention coordinated with m (各级政府及其有关部门 → 有关部门)."""
@@ -211,6 +265,10 @@ class _Clause:
     def _future_after(self, pos: int) -> bool:
         w = self._word_at(pos)
         return w is not None and w.text in self.cues.future
+
+
+def _overlaps(x: Mention, mentions: list[Mention]) -> bool:
+    return any(x.start < m.end and m.start < x.end for m in mentions)
 
 
 def _covered(w: _Word, mentions: list[Mention]) -> bool:

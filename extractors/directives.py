@@ -13,7 +13,7 @@ from importlib import resources
 
 from extractors.text import SENTENCE_END, Span, sentences
 
-_CLAUSE = "，,：:"
+_CLAUSE = "，,：:、"
 
 
 @lru_cache(maxsize=1)
@@ -49,42 +49,88 @@ def _skip_adverbs(toks: list[tuple[str, str]], i: int) -> int:
 
 
 def sentence_asks(sentence: str) -> bool:
-    """True when the sentence is a directive, an appeal or names work to do."""
+    """True when the sentence is a directive, an appeal, a commitment to work or names work."""
     w = _words()
     toks = _tokens(sentence)
-    past = any(t[0] in w["past"] for t in toks)
+    words = [t[0] for t in toks]
     for i, (word, _tag) in enumerate(toks):
-        if word in w["appeals"]:
+        if word in w["appeals"] and i + 1 < len(toks):
             return True
-        if word in w["modals"]:
-            j = _skip_adverbs(toks, i + 1)
-            if j < len(toks) and (
-                _is_verb(*toks[j]) or toks[j][0] in ("把", "以", "从", "在", "对", "向", "同")
-            ):
+        if (word in w["modals"] or _commitment(words, i)) and _verb_follows(toks, i + 1):
+            return True
+        if word in w["agenda"]:
+            j = i + 1 + (i + 1 < len(words) and words[i + 1] in _CLAUSE)
+            if j + 1 < len(toks) and words[j] == "是" and _verbish(*toks[_skip_adverbs(toks, j + 1)]):
                 return True
-    if past:
+    if any(t in w["past"] or t in w["outcome"] for t in words):
         return False
-    # An imperative clause: it opens with a work verb (`加强…`, `积极稳妥推进…`).
-    clause_start = True
-    for i, (word, _tag) in enumerate(toks):
-        if clause_start:
-            j = _skip_adverbs(toks, i)
-            clause = _clause(toks, j)
-            if j < len(toks) and _is_verb(*toks[j]) and "是" not in clause:
-                return True
-            clause_start = False
-        if word in SENTENCE_END:
-            clause_start = True
+    clauses = _clauses(toks)
+    for k, clause in enumerate(clauses[:2]):
+        j = _skip_adverbs(clause, 0)
+        if j >= len(clause):
+            continue
+        word, tag = clause[j]
+        topic = any(c[0][0] in w["topic_predicates"] for c in clauses[k + 1 :])
+        if _verbish(word, tag) and not topic:
+            return True
+        if tag == "p" and not topic and any(_verbish(*t) for t in clause[j + 2 :]):
+            return True
+        if tag not in ("p", "t") and word not in w["adverbs"]:
+            break  # a subject opens the sentence: only modals make it a directive
     return False
 
 
-def _clause(toks: list[tuple[str, str]], i: int) -> list[str]:
-    out = []
-    for word, _ in toks[i:]:
+def _verb_follows(toks: list[tuple[str, str]], i: int) -> bool:
+    """A verb (or a preposition opening its object) within a few words after a modal."""
+    for word, tag in toks[i : i + 4]:
         if word in _CLAUSE or word in SENTENCE_END:
-            break
-        out.append(word)
-    return out
+            return False
+        if _verbish(word, tag) or tag == "p":
+            return True
+        if tag.startswith(("n", "r", "m")):
+            return False
+    return False
+
+
+def _commitment(words: list[str], i: int) -> bool:
+    w = _words()
+    return (
+        words[i] in w["commitment_words"]
+        and i > 0
+        and (
+            words[i - 1] in w["commitment_subjects"]
+            or (i > 1 and words[i - 2] in w["commitment_subjects"] and words[i - 1] in w["adverbs"])
+        )
+    )
+
+
+def _verbish(word: str, tag: str) -> bool:
+    w = _words()
+    if word in w["not_work"]:
+        return False
+    if tag.startswith("v") or word in w["verbs"]:
+        return True
+    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`).
+    return (
+        len(word) >= 4
+        and _tag(word[-2:]).startswith("v")
+        and (word[:2] in w["adverbs"] or _tag(word[:2]).startswith(("v", "d", "a")))
+    )
+
+
+def _tag(word: str) -> str:
+    return _jieba()[1].get(word, "x")
+
+
+def _clauses(toks: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    out: list[list[tuple[str, str]]] = [[]]
+    for t in toks:
+        if t[0] in _CLAUSE or t[0] in SENTENCE_END:
+            if out[-1]:
+                out.append([])
+        else:
+            out[-1].append(t)
+    return [c for c in out if c]
 
 
 @lru_cache(maxsize=8192)
@@ -103,3 +149,8 @@ def directive_sentences(text: str, span: Span) -> list[Span]:
 
 def asks_for_something(text: str, span: Span) -> bool:
     return any(asks for _, _, asks in _flags(text[span.start : span.end]))
+
+
+def sentence_flags(chunk: str) -> tuple[bool, ...]:
+    """For each sentence of `chunk`: does it ask for something? (cached per chunk)"""
+    return tuple(asks for _, _, asks in _flags(chunk))

@@ -64,8 +64,17 @@ class SubjectCues(BaseModel):
     saying: list[str] = Field(default_factory=list, description="verbs of saying after a subject")
     future: list[str] = Field(default_factory=list, description="commitments (将), not directives")
     duty_nouns: list[str] = Field(default_factory=list, description="`是 X 的职责` assigns X")
-    verbs_tagged_noun: list[str] = Field(
-        default_factory=list, description="predicates jieba tags as nouns (肩负)"
+    subject_followers: list[str] = Field(
+        default_factory=list, description="may follow a subject though jieba tags them nouns (肩负, 间)"
+    )
+    reflexives: list[str] = Field(
+        default_factory=list, description="自身/自己: the word after them decides (党组自身建设)"
+    )
+    pivots: list[str] = Field(
+        default_factory=list, description="verbs whose object is the next directive's subject (要求我们必须)"
+    )
+    shared_heads: list[str] = Field(
+        default_factory=list, description="heads one list shares (审计、监察、财政部门 → 审计部门 …)"
     )
 
 

@@ -94,8 +94,11 @@ class _Builder:
         short_enough = not ends_sentence(line) or len(line) <= self.sub_max // 2 + 5
         return one_sentence and short_enough and (nxt.end - nxt.start) > 2 * len(line)
 
-    def emit(self, path: str, label: str, heading: str, span: Span, parent_own: Span | None) -> None:
-        if span.end <= span.start or not asks_for_something(self.text, span):
+    def emit(
+        self, path: str, label: str, heading: str, span: Span, parent_own: Span | None, words: int
+    ) -> None:
+        """One requirement, if its words (from `words`, past the marker) ask for something."""
+        if span.end <= span.start or not asks_for_something(self.text, Span(words, span.end)):
             return
         measures = _measures(self.text, self.o, span)
         self.out.append(RequirementDraft(path, label, heading, span, parent_own, measures))
@@ -105,14 +108,15 @@ class _Builder:
             stop = items[k].start if k < len(items) else end
             span = _trim(self.text, m.start, stop)
             heading = _heading_at(self.text, m.end, span.end)
-            self.emit(f"{path}.{k}", label + self.text[m.start : m.end].strip(), heading, span, lead)
+            self.emit(f"{path}.{k}", label + self.text[m.start : m.end].strip(), heading, span, lead, m.end)
 
     # -- the walk ------------------------------------------------------------
     def visit(self, node: Node, path: str, label: str, depth: int, parent_own: Span | None) -> None:
         if node.children:
             first = node.children[0]
             before = self.units(node, self.paras(node.start, first.start))
-            if first.rank == 2 and node.rank < 2 and depth <= 2 and len(before) >= 2:
+            listed = all(c.rank == 2 for c in node.children)
+            if listed and node.rank < 2 and depth == 2 and len(before) >= 2:
                 self.paragraph_items(node, path, label, before, node.children)
                 return
             own = _trim(self.text, node.start, first.start)
@@ -133,7 +137,7 @@ class _Builder:
             return
         para = self.o.para_at(node.start)
         heading = heading_of(self.text, node, para.end if para else None)
-        self.emit(path, label, heading, span, parent_own)
+        self.emit(path, label, heading, span, parent_own, node.body_start)
 
     def units(self, node: Node, paras: list[Span]) -> list[_Unit]:
         out: list[_Unit] = []
@@ -174,7 +178,7 @@ class _Builder:
             if items:
                 self.emit_inline(path, label, items, u.end, _trim(self.text, node.start, items[0].start))
             else:
-                self.emit(path, label, heading, span, own)
+                self.emit(path, label, heading, span, own, u.head)
             return
         for k, u in enumerate(units, start=1):
             upath = f"{path}.{k}"
@@ -188,7 +192,7 @@ class _Builder:
                 self.emit_inline(upath, label, items, u.end, _trim(self.text, u.start, items[0].start))
                 continue
             heading = _heading_at(self.text, u.head, u.paras[0].end)
-            self.emit(upath, label, heading, _trim(self.text, u.start, u.end), own)
+            self.emit(upath, label, heading, _trim(self.text, u.start, u.end), own, u.head)
 
 
 def drafts_for(outline: Outline, section: Node) -> list[RequirementDraft]:

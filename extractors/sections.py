@@ -1,19 +1,80 @@
-"""Section kinds (ANNOTATION.md §1) from cue words kept in data/sections.toml."""
+"""Section kinds (ANNOTATION.md §1): heading cue words first, then the body's own signals.
+
+Cue words and thresholds are data (data/sections.toml). The body signals are cue-word
+densities (looking back, problems, world situation, principles) and the share of
+sentences that ask for something (extractors.directives), measured per paragraph so
+the segmentation is shared with the requirement stage.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from extractors.cuedata import section_cues
+from extractors.directives import sentence_flags
 from extractors.outline import Node, Outline
 from schemas import SectionKind
+
+_TARGETS_TASKS = {SectionKind.targets, SectionKind.tasks}
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What a section's body does, measured."""
+
+    density: dict[str, float]  # cue words per 1000 characters, by kind
+    directive: float  # share of sentences that ask for something
+    coverage: float  # share of the section's text inside enumerated parts
+
+
+def heading_kinds(heading: str) -> set[SectionKind]:
+    kinds = section_cues()["kinds"]
+    return {SectionKind(k) for k, spec in kinds.items() if any(w in heading for w in spec.get("heading", []))}
+
+
+def signals(outline: Outline, node: Node) -> Signals:
+    text = outline.text
+    body = text[node.body_start : node.end]
+    size = max(len(body), 1)
+    density = {
+        kind: sum(body.count(w) for w in spec.get("body", [])) * 1000 / size
+        for kind, spec in section_cues()["kinds"].items()
+    }
+    asked = total = 0
+    for p in outline.paras_in(node.start, node.end):
+        flags = sentence_flags(text[p.start : p.end])
+        total += len(flags)
+        asked += sum(flags)
+    coverage = (node.end - node.children[0].start) / size if node.children else 0.0
+    return Signals(density, asked / max(total, 1), coverage)
 
 
 def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
     """The kind of a section: heading cues first, then what most of its body does."""
-    cues = section_cues()
-    for kind in cues["order"]:
-        if any(word in heading for word in cues["kinds"][kind]["heading"]):
-            return SectionKind(kind)
-    body = outline.text[node.body_start : node.end]
-    scores = {kind: sum(body.count(w) for w in spec.get("body", [])) for kind, spec in cues["kinds"].items()}
-    best = max(scores, key=lambda k: scores[k])
-    return SectionKind(best) if scores[best] else SectionKind.other
+    th = section_cues()["thresholds"]
+    named = heading_kinds(heading)
+    if SectionKind.closing in named:
+        return SectionKind.closing
+    if len(named) == 1:
+        return next(iter(named))
+    sig = signals(outline, node)
+    if named == _TARGETS_TASKS:
+        return SectionKind.tasks if sig.coverage >= th["plan_tasks_coverage"] else SectionKind.targets
+    return body_kind(sig)
+
+
+def body_kind(sig: Signals) -> SectionKind:
+    th = section_cues()["thresholds"]
+    d = sig.density
+    if d["situation"] >= th["situation_density"]:
+        return SectionKind.situation
+    if sig.directive < th["review_max_directive"]:
+        if d["review"] >= th["review_density"] and d["review"] >= d["problems"]:
+            return SectionKind.review
+        if d["problems"] >= th["problems_density"]:
+            return SectionKind.problems
+    if sig.directive >= th["tasks_min_directive"]:
+        return SectionKind.tasks
+    if d["targets"] >= th["targets_density"]:
+        return SectionKind.targets
+    return SectionKind.other
