@@ -123,10 +123,12 @@ class _Clause:
         self.words = _words(text, start, end, lexicon) if mentions else []
         self.triggers = _triggers(text, start, end, mentions, self.cues, self._ends_in_verb)
         whole = [w for m in mentions if (w := self._whole_word(m)) is not None and not self._in_title(m)]
-        self.mentions = sorted(
-            (x for m in whole for x in self._shared_head(m) if x is m or not _overlaps(x, whole)),
-            key=lambda m: m.start,
-        )
+        listed: list[Mention] = []
+        for m in whole:
+            *pieces, head = self._shared_head(m)
+            listed.extend(p for p in pieces if not _overlaps(p, whole))
+            listed.append(head)
+        self.mentions = sorted(listed, key=lambda m: m.start)
         self.resets_carry = False
 
     def _in_title(self, m: Mention) -> bool:
@@ -164,6 +166,11 @@ class _Clause:
                 if w.end == m.end:
                     return Mention(m.category, w.text, w.start, w.end)
                 return None
+        if m.text not in self.lexicon.aliases:
+            # A unit rule matched from a verb on (发展企业集团): the name starts after it.
+            for w in self.words:
+                if m.start <= w.start and w.end < m.end and w.start == m.start and self._is_verb(w.text):
+                    m = Mention(m.category, self.text[w.end : m.end], w.end, m.end)
         return m
 
     def _ends_in_verb(self, piece: str) -> bool:
