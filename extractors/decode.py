@@ -61,6 +61,8 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Bytes no UTF-8 or GB18030 text contains (tab, newlines, form feed and ESC aside).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 def rare_han_ratio(text: str) -> float:
@@ -96,8 +98,8 @@ def decode_bytes(raw: bytes) -> Decoded:
     if not raw.strip(b" \t\r\n\x00\x0c") or not raw.strip():
         raise DecodeError("empty", "empty file, no text")
     boms = [enc for bom, enc in _BOMS if raw.startswith(bom)]
-    if not boms and raw.count(b"\x00") > len(raw) // 100:
-        raise DecodeError("binary", "NUL bytes and no UTF-16 byte-order mark: not a text file")
+    if not boms and len(_CONTROL_BYTES.findall(raw[:65536])) > 2:
+        raise DecodeError("binary", "control bytes (NUL, …) and no UTF-16 byte-order mark: not a text file")
     for enc in boms or ["utf-8", "gb18030"]:
         try:
             text = raw.decode(enc)
