@@ -1,35 +1,197 @@
-"""Deadlines (ANNOTATION.md §4): the bounding time phrase as written, and its date."""
+"""Deadlines (ANNOTATION.md §4): the bounding time phrase as written, and its date.
+
+A requirement's deadline is the first time phrase of its own span that bounds work,
+else the first of its parent's own text (one level), else none. Framing words are not
+part of the phrase (到2030年 → 2030年, 从今年起 → 今年, 用三年左右的时间 → 三年左右的时间).
+A phrase that dates a situation, an amount, the past, a programme's or an event's name
+bounds nothing. The cue words are data: extractors/data/deadlines.toml.
+"""
 
 from __future__ import annotations
 
+import calendar
 import re
+import tomllib
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.text import Span
 
-_PHRASE = re.compile(
-    r"(?:到|在|于|从)?((?:19|20)\d\d年(?:底|末)?(?:前)?|今年(?:底|年底)?(?:前)?|年底前|年内|全年|本世纪末"
-    r"|[一二三四五六七八九十\d]{1,2}月底前|今后[一二三四五六七八九十]年(?:内)?|[一二三四五六七八九十]年内)"
-)
+_SENTENCE_END = "。！？!?；;\n"
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+
+
+class DeadlineCues(BaseModel):
+    """extractors/data/deadlines.toml, validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str | None = None
+    note: str | None = None
+    phrases: list[str]
+    framing_before: list[str] = Field(default_factory=list)
+    framing_after: list[str] = Field(default_factory=list)
+    not_before: list[str] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
+    past_markers: list[str] = Field(default_factory=list)
+    year_openers: list[str] = Field(default_factory=list)
+    bounding_before: list[str] = Field(default_factory=list)
+    bounding_after: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    cues: DeadlineCues
+    phrase: re.Pattern[str]
+    framing_before: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    raw = resources.files("extractors.data").joinpath("deadlines.toml").read_text("utf-8")
+    cues = DeadlineCues.model_validate(tomllib.loads(raw))
+    return _Compiled(
+        cues=cues,
+        phrase=re.compile("|".join(f"(?:{p})" for p in cues.phrases)),
+        framing_before=tuple(sorted(cues.framing_before, key=len, reverse=True)),
+    )
+
+
+def _sentence(text: str, start: int, end: int, area: Span) -> tuple[int, int]:
+    s = start
+    while s > area.start and text[s - 1] not in _SENTENCE_END:
+        s -= 1
+    e = end
+    while e < area.end and text[e] not in _SENTENCE_END:
+        e += 1
+    return s, e
+
+
+def _in_quotes(text: str, s: int, start: int) -> bool:
+    before = text[s:start]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
+
+
+def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> bool:
+    c = _compiled().cues
+    phrase, start, end = m.group(), m.start(), m.end()
+    s, e = _sentence(text, start, end, area)
+    after = text[end:e]
+    for word in c.framing_after:
+        if after.startswith(word):
+            after = after[len(word) :]
+            break
+    before = text[s:start]
+    framed = False
+    for word in _compiled().framing_before:
+        if before.endswith(word):
+            before, framed = before[: -len(word)], True
+            break
+    if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
+        return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
+    if _in_quotes(text, s, start):
+        return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
+    if any(w in text[s:e] for w in c.past_markers):
+        return False  # 2021年，我们已经提拔…
+    resolved = resolve_deadline(phrase, year)
+    if year and resolved and resolved.year < year:
+        return False  # a year before the speech's own is history
+    # 办好二〇〇八年奥运会, 1999年将在昆明举办的…: a bare year names or dates an event
+    # unless framed (到2030年) or opening a clause of work (2030年，…  2030年要…).
+    if re.fullmatch(r"[\d\s]+年|[一二三四五六七八九〇零○]{4}年", phrase):
+        return framed or after.startswith(tuple(c.year_openers))
+    return True
+
+
+def _strength(text: str, m: re.Match[str], area: Span) -> int:
+    """2 when the phrase visibly bounds work (完成全年…目标, 年底前, 到2030年, 今年要…), else 1."""
+    c = _compiled().cues
+    before = text[max(area.start, m.start() - 4) : m.start()]
+    after = text[m.end() : min(area.end, m.end() + 6)]
+    if re.search(r"(?:前|底|末|内)$", m.group()) or any(w in before for w in c.bounding_before):
+        return 2
+    s, _ = _sentence(text, m.start(), m.end(), area)
+    if not text[s : m.start()].strip():
+        return 2  # 今后五年，一定要…: opening the sentence, it bounds what follows
+    return 2 if any(w in after for w in c.bounding_after) else 1
+
+
+def _first_in(text: str, area: Span, year: int | None) -> str | None:
+    """Of several phrases, the first that visibly bounds the work, else the first."""
+    found = [
+        m
+        for m in _compiled().phrase.finditer(text, area.start, area.end)
+        if _bounds_work(text, m, area, year)
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda m: (_strength(text, m, area), -m.start())).group()
 
 
 def find_deadline(
     text: str, span: Span, parent_own: Span | None, year: int | None
 ) -> tuple[str | None, date | None]:
+    """The phrase bounding the span's work (else its parent's own text's), and its date."""
     for area in (span, parent_own):
         if area is None:
             continue
-        m = _PHRASE.search(text, area.start, area.end)
-        if m:
-            phrase = m.group(1)
+        phrase = _first_in(text, area, year)
+        if phrase:
             return phrase, resolve_deadline(phrase, year)
     return None, None
 
 
+def _number(s: str) -> int | None:
+    s = re.sub(r"\s", "", s)
+    if s.isdigit():
+        return int(s)
+    if s and all(ch in _CN_DIGITS for ch in s):  # 一九八五 digit by digit
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    tens = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", s)
+    if tens:  # 十, 十二, 二十
+        return (_CN_DIGITS.get(tens.group(1), 1) if tens.group(1) else 1) * 10 + (
+            _CN_DIGITS[tens.group(2)] if tens.group(2) else 0
+        )
+    return None
+
+
+def _month_end(y: int, month: int) -> date:
+    return date(y, month, calendar.monthrange(y, month)[1])
+
+
 def resolve_deadline(phrase: str, year: int | None) -> date | None:
-    m = re.match(r"((?:19|20)\d\d)年", phrase)
+    """The last day the phrase allows, where the phrase and the speech's year fix it."""
+    p = re.sub(r"\s", "", phrase)
+    m = re.match(r"(\d{4}|[一二三四五六七八九〇零○]{4})年", p)
     if m:
-        return date(int(m.group(1)), 12, 31)
-    if year and phrase.startswith(("今年", "年底", "年内", "全年")):
-        return date(year, 12, 31)
+        y = _number(m.group(1))
+        if y is None:
+            return None
+        return _month_end(y, 6) if "上半年" in p else date(y, 12, 31)
+    if p.startswith("本世纪"):
+        return date((year // 100 + 1) * 100, 12, 31) if year and p == "本世纪末" else None
+    if not year:
+        return None
+    y = year + 1 if p.startswith("明年") else year
+    m = re.search(r"([\d一二三四五六七八九十]{1,3})月(\d{1,2})日", p)
+    if m and (month := _number(m.group(1))) and 1 <= month <= 12:
+        day = min(int(m.group(2)), calendar.monthrange(y, month)[1])
+        return date(y, month, day)
+    m = re.search(r"([\d一二三四五六七八九十]{1,3})月", p)
+    if m and (month := _number(m.group(1))) and 1 <= month <= 12:
+        if re.search(r"月(?:底|末|份)", p):
+            return _month_end(y, month)
+        return _month_end(y, month - 1) if month > 1 else date(y - 1, 12, 31)  # 6月前: by May's end
+    m = re.search(r"([一二三四1-4])季度", p)
+    if m:
+        return _month_end(y, 3 * (_number(m.group(1)) or 4))
+    if "上半年" in p:
+        return _month_end(y, 6)
+    if p.startswith(("今年", "明年", "年底", "年内", "全年", "下半年")):
+        return date(y, 12, 31)
     return None
