@@ -120,7 +120,8 @@ class _Clause:
         self.text, self.start, self.end, self.lexicon = text, start, end, lexicon
         self.cues = _cues(lexicon)
         self.nlp = get_nlp(lexicon)
-        self.words = _words(text, start, end, lexicon) if mentions else []
+        # Words are needed around mentions only: up to a few past the last one.
+        self.words = _words(text, start, min(end, mentions[-1].end + 8), lexicon) if mentions else []
         self.triggers = _triggers(text, start, end, mentions, self.cues, self._ends_in_verb)
         whole = [w for m in mentions if (w := self._whole_word(m)) is not None and not self._in_title(m)]
         listed: list[Mention] = []
@@ -324,27 +325,36 @@ def _clauses(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
 def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[Mention, ActorCategory], ...]:
     """Explicit subjects in text[start:end], in order of their mentions."""
     all_mentions = get_nlp(lexicon).find_mentions(text)
-    lo = bisect_left([m.start for m in all_mentions], start)
+    starts = [m.start for m in all_mentions]
+    cues = _cues(lexicon)
     found: list[tuple[Mention, ActorCategory]] = []
     for sentence in _clauses(text, start, end):
+        # Only clauses up to the last one with a directive cue can give a subject.
+        cued = [
+            i
+            for i, (cs, ce) in enumerate(sentence)
+            if cues.triggers.search(text, cs, ce) or cues.duty.search(text, cs, ce)
+        ]
+        if not cued:
+            continue
+        last = cued[-1]
         carry: list[tuple[Mention, ActorCategory]] = []
-        for cs, ce in sentence:
+        for cs, ce in sentence[: last + 1]:
+            i = bisect_left(starts, cs)
             inside = []
-            for m in all_mentions[lo:]:
-                if m.start >= ce:
-                    break
-                if m.start >= cs and m.end <= ce:
-                    inside.append(m)
+            while i < len(all_mentions) and all_mentions[i].start < ce:
+                if all_mentions[i].end <= ce:
+                    inside.append(all_mentions[i])
+                i += 1
             clause = _Clause(text, cs, ce, inside, lexicon)
             free = _relabel(text, [m for m in clause.mentions if not clause.blocked(m, clause.mentions)])
             if clause.resets_carry:
                 carry = []
-            first = clause.triggers[0] if clause.triggers else None
             own = [(m, c) for m, c in free if clause.is_duty(m) or any(t >= m.end for t in clause.triggers)]
             if own:
                 found.extend(own)
                 carry = own
-            elif first is not None:
+            elif clause.triggers:
                 found.extend(carry)
             elif free:
                 carry = free

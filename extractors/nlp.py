@@ -4,7 +4,7 @@ Mentions are found by a spaCy `PhraseMatcher` over a character-level `Doc` (one 
 per character, so token i is character i of the text). Matching on jieba words loses
 mentions the segmenter cuts differently in context (由市发改委 → 由市/发改委; 党委（党组）
 书记 is never one word), while characters never break; over-matching (全市政府系统 ⊃
-市政府) is resolved by keeping the longest span (`spacy.util.filter_spans`).
+市政府) is resolved by keeping the longest span (the rule of `spacy.util.filter_spans`).
 
 jieba, with the lexicon's aliases as its user dictionary, then answers the word-level
 questions the subject rule asks near a mention: is it part of a longer word (企业家),
@@ -24,8 +24,7 @@ from functools import lru_cache
 import jieba
 import spacy
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from extractors.lexicon import Lexicon
 from schemas import ActorCategory
@@ -51,7 +50,7 @@ class ActorNLP:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         # The user dictionary goes in before anything is matched or segmented.
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = _private_tokenizer()
         for alias in lexicon.aliases:
             if re.fullmatch(r"[\u4e00-\u9fa5]+", alias):
                 self.tokenizer.add_word(alias, freq=max(self.tokenizer.suggest_freq(alias), 1000), tag=None)
@@ -60,6 +59,7 @@ class ActorNLP:
         self.matcher = PhraseMatcher(self.nlp.vocab)
         for alias, category in lexicon.aliases.items():
             self.matcher.add(category.value, [self.char_doc(alias)])
+        self.categories = {self.nlp.vocab.strings[c.value]: c for c in ActorCategory}
         self.rules = [(re.compile(r.pattern), r.category) for r in lexicon.rules]
         self._mentions: OrderedDict[str, list[Mention]] = OrderedDict()
 
@@ -73,15 +73,11 @@ class ActorNLP:
             self._mentions.move_to_end(text)
             return hit
         doc = self.char_doc(text)
-        spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
-        # Aliases before rules: filter_spans keeps the first of equally long spans.
-        spans.sort(key=lambda sp: sp.start)
+        # (start, end, category); aliases first so that they win ties with rules.
+        found = [(s, e, self.categories[m]) for m, s, e in self.matcher(doc)]
         for rx, category in self.rules:
-            spans.extend(Span(doc, m.start(), m.end(), label=category.value) for m in rx.finditer(text))
-        out = [
-            Mention(ActorCategory(sp.label_), sp.text, sp.start, sp.end)
-            for sp in sorted(filter_spans(spans), key=lambda sp: sp.start)
-        ]
+            found.extend((m.start(), m.end(), category) for m in rx.finditer(text))
+        out = [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found)]
         self._mentions[text] = out
         if len(self._mentions) > 8:
             self._mentions.popitem(last=False)
@@ -95,6 +91,30 @@ class ActorNLP:
         if word in self.lexicon.aliases:
             return MENTION_TAG
         return self.tags.get(word, "x")
+
+
+def longest_first(found: list[tuple[int, int, ActorCategory]]) -> list[tuple[int, int, ActorCategory]]:
+    """Non-overlapping matches, longest first, then leftmost: `spacy.util.filter_spans`
+    on plain tuples (making a `Span` per candidate cost more than the matching)."""
+    taken: set[int] = set()
+    out = []
+    for s, e, c in sorted(found, key=lambda t: (t[0] - t[1], t[0])):
+        if s not in taken and e - 1 not in taken and not taken.intersection(range(s, e)):
+            out.append((s, e, c))
+            taken.update(range(s, e))
+    return sorted(out)
+
+
+def _private_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer of our own, so the lexicon's user words leave the global one as is.
+
+    It starts from a copy of the global dictionary, which the tag table below loads
+    anyway: reading jieba's cache a second time costs a second or more per process.
+    """
+    jieba.dt.check_initialized()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    return tok
 
 
 @lru_cache(maxsize=1)
