@@ -70,10 +70,11 @@ def sentence_asks(sentence: str) -> bool:
         if j >= len(clause):
             continue
         word, tag = clause[j]
-        topic = any(c[0][0] in w["topic_predicates"] for c in clauses[k + 1 :])
-        if _verbish(word, tag) and not topic:
+        if any(c[0][0] in w["topic_predicates"] for c in clauses[k + 1 :]):
+            break  # the clause is the subject of `…，是/符合…`: a statement
+        if _verbish(word, tag):
             return True
-        if tag == "p" and not topic and any(_verbish(*t) for t in clause[j + 2 :]):
+        if tag == "p" and any(_verbish(*t) for t in clause[j + 2 :]):
             return True
         if tag not in ("p", "t") and word not in w["adverbs"]:
             break  # a subject opens the sentence: only modals make it a directive
@@ -87,7 +88,7 @@ def _verb_follows(toks: list[tuple[str, str]], i: int) -> bool:
             return False
         if _verbish(word, tag) or tag == "p":
             return True
-        if tag.startswith(("n", "r", "m")):
+        if word not in _words()["adverbs"] and tag.startswith(("n", "r", "m")):
             return False
     return False
 
@@ -154,3 +155,9 @@ def asks_for_something(text: str, span: Span) -> bool:
 def sentence_flags(chunk: str) -> tuple[bool, ...]:
     """For each sentence of `chunk`: does it ask for something? (cached per chunk)"""
     return tuple(asks for _, _, asks in _flags(chunk))
+
+
+def names_work(text: str, span: Span) -> bool:
+    """Does text[span] contain a verb at all? An enumerated item that only names
+    things (`做到“三个区分开来”：一是…`) does not (ANNOTATION.md §2)."""
+    return any(_verbish(w, t) for w, t in _tokens(text[span.start : span.end]))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors.cuedata import outline_cues
-from extractors.directives import asks_for_something, directive_sentences
+from extractors.directives import asks_for_something, directive_sentences, names_work
 from extractors.markers import Marker, inline_list
 from extractors.outline import Node, Outline, heading_of
 from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
@@ -95,10 +95,22 @@ class _Builder:
         return one_sentence and short_enough and (nxt.end - nxt.start) > 2 * len(line)
 
     def emit(
-        self, path: str, label: str, heading: str, span: Span, parent_own: Span | None, words: int
+        self,
+        path: str,
+        label: str,
+        heading: str,
+        span: Span,
+        parent_own: Span | None,
+        words: int,
+        marked: bool = False,
     ) -> None:
-        """One requirement, if its words (from `words`, past the marker) ask for something."""
-        if span.end <= span.start or not asks_for_something(self.text, Span(words, span.end)):
+        """One requirement, if its words (from `words`, past the marker) ask for something.
+
+        An enumerated item only has to name work (a verb): its place in a tasks list
+        already makes it a demand. A plain paragraph has to ask (§2).
+        """
+        check = names_work if marked else asks_for_something
+        if span.end <= span.start or not check(self.text, Span(words, span.end)):
             return
         measures = _measures(self.text, self.o, span)
         self.out.append(RequirementDraft(path, label, heading, span, parent_own, measures))
@@ -108,7 +120,9 @@ class _Builder:
             stop = items[k].start if k < len(items) else end
             span = _trim(self.text, m.start, stop)
             heading = _heading_at(self.text, m.end, span.end)
-            self.emit(f"{path}.{k}", label + self.text[m.start : m.end].strip(), heading, span, lead, m.end)
+            self.emit(
+                f"{path}.{k}", label + self.text[m.start : m.end].strip(), heading, span, lead, m.end, True
+            )
 
     # -- the walk ------------------------------------------------------------
     def visit(self, node: Node, path: str, label: str, depth: int, parent_own: Span | None) -> None:
@@ -137,7 +151,7 @@ class _Builder:
             return
         para = self.o.para_at(node.start)
         heading = heading_of(self.text, node, para.end if para else None)
-        self.emit(path, label, heading, span, parent_own, node.body_start)
+        self.emit(path, label, heading, span, parent_own, node.body_start, True)
 
     def units(self, node: Node, paras: list[Span]) -> list[_Unit]:
         out: list[_Unit] = []
