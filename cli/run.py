@@ -43,7 +43,9 @@ def print_summary(files_seen: int, files_new: int, errors: list[tuple[str, str]]
 def run(
     corpus: Path = CorpusOption,
     db: Path = DbOption,
-    workers: int = typer.Option(0, "--workers", help="extraction processes (0: one per core for big runs)"),
+    workers: int = typer.Option(
+        0, "--workers", help="extraction processes (0: in-process, or one per core for a backfill over 8 MB)"
+    ),
     retry_failed: bool = typer.Option(
         False,
         "--retry-failed",
