@@ -61,6 +61,7 @@ class _Cues:
         self.reflexives = set(s.reflexives)
         self.pivots = set(s.pivots)
         self.shared_heads = tuple(s.shared_heads)
+        self.qualifiers = set(s.qualifiers)
 
 
 @lru_cache(maxsize=4)
@@ -87,6 +88,9 @@ def _valid_trigger(
     # `有他必须遵守的义务`: trigger + verb + 的 + a short noun to the clause's end.
     rel = re.match(r"([\u4e00-\u9fa5]{1,4}?)的([^，,。；;！？]{0,8})$", text[after:end])
     if rel and is_verb(rel.group(1)) and not cues.triggers.search(rel.group(2)):
+        return False
+    # `比我们的预料要好得多`: a comparison, no task.
+    if word == "要" and "比" in text[clause_start:pos]:
         return False
     # `向/对 X 负责`: being accountable to someone is no task.
     return not (word == "负责" and re.search(r"[向对][^，,]*$", text[clause_start:pos]))
@@ -167,6 +171,9 @@ class _Clause:
                 if w.end == m.end:
                     return Mention(m.category, w.text, w.start, w.end)
                 return None
+        for w in self.words:
+            if w.start < m.end < w.end and w.text not in self.lexicon.aliases and self.nlp.tag(w.text) != "x":
+                return None  # 党领导人民: jieba reads 领导/人民, not 领导人
         if m.text not in self.lexicon.aliases:
             # A unit rule matched from a verb on (发展企业集团): the name starts after it.
             for w in self.words:
@@ -232,10 +239,18 @@ class _Clause:
                 return True  # 政府工作, 领导班子内部: the mention modifies a noun
             if self._is_verb(word) and nxt.end in self.triggers:
                 return True  # 企业改制要…: the subject is an activity (国有企业改革要…)
-        # 工业部门正在兴建的骨干企业: inside a relative clause whose head is another actor.
-        nxt_trigger = next((t for t in self.triggers if t >= m.end), self.end)
-        if any(tail.end <= o.start < nxt_trigger and "的" in self.text[tail.end : o.start] for o in mentions):
+            if word in self.cues.pivots:
+                return True  # 中共中央号召…要: the one who asks, not the one asked
+        # 工业部门正在兴建的骨干企业, 党的地方组织…的领导成员也要: the mention sits in a
+        # modifier of the trigger's real subject (a locative 在…的…中 frame aside).
+        nxt_trigger = next((t for t in self.triggers if t >= m.end), None)
+        limit = self.end if nxt_trigger is None else nxt_trigger
+        if any(tail.end <= o.start < limit and "的" in self.text[tail.end : o.start] for o in mentions):
             return True
+        if nxt_trigger is not None:
+            between = self.text[tail.end : nxt_trigger]
+            if "的" in between and not re.match(r"[在于从对同]", between):
+                return True
         prefix = [w for w in self.words if w.end <= m.start and not _covered(w, mentions)]
         if any(w.text in self.cues.governors for w in prefix):
             return True
@@ -243,6 +258,8 @@ class _Clause:
         # in 的 right before it (亏损的企业), or a pivot verb makes it the subject of a
         # trigger that follows directly (要求我们必须…, 关键是各级政府要…).
         last_de = max((i for i, w in enumerate(prefix) if w.text == "的"), default=-1)
+        if any(w.text not in self.cues.qualifiers for w in prefix[last_de + 1 :]):
+            last_de = -1  # 落后于发达的资本主义国家: 的 is no relative clause's end here
         tail_words = prefix[last_de + 1 :]
         verbs = [
             w.text
@@ -261,6 +278,14 @@ class _Clause:
             return True
         # jieba's tags for some set phrases are noise (建立健全 → nr): ask their first word.
         return tag in ("nr", "x", "l", "i") and len(word) > 2 and self.nlp.tag(word[:2]).startswith("v")
+
+    def own_predicate(self) -> bool:
+        """这就决定了我们必须…: a verb before the trigger means the clause has its own
+        subject and predicate, so an earlier clause's subject does not carry into it."""
+        if not self.triggers:
+            return False
+        words = self.words or _words(self.text, self.start, self.triggers[0], self.lexicon)
+        return any(w.end <= self.triggers[0] and self._is_verb(w.text) for w in words)
 
     def _group_tail(self, m: Mention, mentions: list[Mention]) -> Mention:
         """The last mention coordinated with m (各级政府及其有关部门 → 有关部门)."""
@@ -354,7 +379,7 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
             if own:
                 found.extend(own)
                 carry = own
-            elif clause.triggers:
+            elif clause.triggers and not clause.own_predicate():
                 found.extend(carry)
             elif free:
                 carry = free

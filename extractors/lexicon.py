@@ -73,6 +73,10 @@ class SubjectCues(BaseModel):
     pivots: list[str] = Field(
         default_factory=list, description="verbs whose object is the next directive's subject (要求我们必须)"
     )
+    not_actors: list[str] = Field(
+        default_factory=list, description="words that contain an alias but name no actor (总书记)"
+    )
+    qualifiers: list[str] = Field(default_factory=list, description="may stand between 的 and a mention")
     shared_heads: list[str] = Field(
         default_factory=list, description="heads one list shares (审计、监察、财政部门 → 审计部门 …)"
     )

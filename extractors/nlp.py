@@ -59,7 +59,13 @@ class ActorNLP:
         self.matcher = PhraseMatcher(self.nlp.vocab)
         for alias, category in lexicon.aliases.items():
             self.matcher.add(category.value, [self.char_doc(alias)])
-        self.categories = {self.nlp.vocab.strings[c.value]: c for c in ActorCategory}
+        # Longer words that contain an alias but name no actor (总书记 ⊃ 书记) win the
+        # longest match and are then dropped.
+        self.matcher.add("NOT_ACTOR", [self.char_doc(w) for w in lexicon.subject.not_actors])
+        self.categories: dict[int, ActorCategory | None] = {
+            self.nlp.vocab.strings[c.value]: c for c in ActorCategory
+        }
+        self.categories[self.nlp.vocab.strings["NOT_ACTOR"]] = None
         self.rules = [(re.compile(r.pattern), r.category) for r in lexicon.rules]
         self._mentions: OrderedDict[str, list[Mention]] = OrderedDict()
 
@@ -77,7 +83,7 @@ class ActorNLP:
         found = [(s, e, self.categories[m]) for m, s, e in self.matcher(doc)]
         for rx, category in self.rules:
             found.extend((m.start(), m.end(), category) for m in rx.finditer(text))
-        out = [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found)]
+        out = [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found) if c is not None]
         self._mentions[text] = out
         if len(self._mentions) > 8:
             self._mentions.popitem(last=False)
@@ -93,7 +99,9 @@ class ActorNLP:
         return self.tags.get(word, "x")
 
 
-def longest_first(found: list[tuple[int, int, ActorCategory]]) -> list[tuple[int, int, ActorCategory]]:
+def longest_first(
+    found: list[tuple[int, int, ActorCategory | None]],
+) -> list[tuple[int, int, ActorCategory | None]]:
     """Non-overlapping matches, longest first, then leftmost: `spacy.util.filter_spans`
     on plain tuples (making a `Span` per candidate cost more than the matching)."""
     taken: set[int] = set()
