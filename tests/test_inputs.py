@@ -225,3 +225,10 @@ def test_title_and_year_come_from_the_header_or_the_file_name(tmp_path):
 def test_utf8_bom_is_recorded_and_not_part_of_the_text():
     decoded = decode_bytes("一、总体要求\n".encode("utf-8-sig"))
     assert (decoded.encoding, decoded.text) == ("utf-8-sig", "一、总体要求\n")
+
+
+def test_the_scan_looks_for_exactly_the_suffixes_decode_reads_or_reports():
+    from extractors.decode import SUFFIXES, UNSUPPORTED
+    from flows.scan import SCANNED
+
+    assert SUFFIXES | set(UNSUPPORTED) == SCANNED
