@@ -23,6 +23,8 @@ from extractors.text import Span, address_prefix, ends_sentence, first_sentence_
 HEADING = "heading"  # the family name of unnumbered section headings
 _HEADING_RANK = -1
 _FRONT_MATTER_LINES = 8
+# Families whose single member is ordinary prose (`首先，我代表…`, a lone dash line).
+_NEEDS_PAIR = ("sequence", "dash")
 
 
 @dataclass
@@ -192,8 +194,26 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             continue  # not the next of an open list, nor the start of a new one: plain text
         node = Node(m.name, m.family.rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
         _attach(stack, node)
+    _prune_lonely(root)
     _close(root, body_end)
     return root
+
+
+def _prune_lonely(node: Node) -> None:
+    """A `首先` or `——` with no second member is prose, not a list: drop it, keep its children."""
+    kept: list[Node] = []
+    for child in node.children:
+        _prune_lonely(child)
+        same = sum(1 for c in node.children if c.family == child.family)
+        if child.ordinal in (0, 1) and child.family in _NEEDS_PAIR and same < 2:
+            for grandchild in child.children:
+                grandchild.parent = node
+                kept.append(grandchild)
+            continue
+        kept.append(child)
+    node.children = kept
+    for i, child in enumerate(kept, start=1):
+        child.index = i
 
 
 def _is_lead_in(text: str, node: Node, child_start: int) -> bool:

@@ -180,6 +180,9 @@ class _Builder:
         own = None
         if head_para is not None:
             own = Span(node.start, first_sentence_end(self.text, node.body_start, head_para.end))
+        if not listed and not units and head_para is not None:
+            # A group that is one line: the line itself is the requirement.
+            units = [_Unit(node.start, node.body_start, head_para.end, (head_para,))]
         if not listed and len(units) == 1:
             u = units[0]
             span = _trim(self.text, node.start, u.end)
