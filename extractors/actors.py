@@ -62,6 +62,7 @@ class _Cues:
         self.pivots = set(s.pivots)
         self.shared_heads = tuple(s.shared_heads)
         self.qualifiers = set(s.qualifiers)
+        self.modifier_followers = set(s.modifier_followers)
 
 
 @lru_cache(maxsize=4)
@@ -241,6 +242,8 @@ class _Clause:
                 return True  # 企业改制要…: the subject is an activity (国有企业改革要…)
             if word in self.cues.pivots:
                 return True  # 中共中央号召…要: the one who asks, not the one asked
+            if word in self.cues.modifier_followers and not any(o.start == nxt.end for o in mentions):
+                return True  # 国家各项惠民政策…要: the mention modifies the noun phrase
         # 工业部门正在兴建的骨干企业, 党的地方组织…的领导成员也要: the mention sits in a
         # modifier of the trigger's real subject (a locative 在…的…中 frame aside).
         nxt_trigger = next((t for t in self.triggers if t >= m.end), None)

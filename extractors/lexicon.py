@@ -77,6 +77,9 @@ class SubjectCues(BaseModel):
         default_factory=list, description="words that contain an alias but name no actor (总书记)"
     )
     qualifiers: list[str] = Field(default_factory=list, description="may stand between 的 and a mention")
+    modifier_followers: list[str] = Field(
+        default_factory=list, description="after a mention, make it a modifier (国家各项政策)"
+    )
     shared_heads: list[str] = Field(
         default_factory=list, description="heads one list shares (审计、监察、财政部门 → 审计部门 …)"
     )
