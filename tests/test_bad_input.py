@@ -180,3 +180,20 @@ def test_a_corpus_full_of_bad_files_still_stores_the_good_one(prefect_harness, t
     assert third.files_new == len(bad)
     assert "empty.txt" not in dict(third.errors)
     assert len(third.errors) == len(bad) - 1
+
+
+def test_a_file_that_vanished_is_a_transient_read_failure_retried_next_run(tmp_path, fresh_db):
+    from flows.scan import CorpusFile, failed_versions, new_files
+    from flows.work import extract_one
+    from store import record_error, start_run
+
+    gone = CorpusFile(tmp_path / "gone.txt", "gone.txt", "ab" * 32)
+    outcome = extract_one(gone)
+    assert outcome.transient
+    assert outcome.error.startswith("read-failed: ")
+    run_id = start_run(fresh_db)
+    record_error(fresh_db, run_id, "gone.txt", gone.sha256, outcome.error)
+    record_error(fresh_db, run_id, "empty.txt", "cd" * 32, "empty: empty file, no text")
+    assert failed_versions(fresh_db) == {"cd" * 32}  # read failures are not final
+    unread = CorpusFile(tmp_path / "locked.txt", "locked.txt", None)  # could not even be hashed
+    assert new_files([gone, unread], set(), failed_versions(fresh_db)) == [gone, unread]
