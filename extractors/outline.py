@@ -190,8 +190,10 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
                     )
                 ):
                     stack.pop()
-        else:
-            continue  # not the next of an open list, nor the start of a new one: plain text
+        elif not (len(stack) == 1 and not root.children and m.family.rank == 0):
+            # not the next of an open list, nor the start of a new one: plain text
+            # (an excerpt may open at `二、`: the first section marker is taken as is)
+            continue
         node = Node(m.name, m.family.rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
         _attach(stack, node)
     _prune_lonely(root)
