@@ -1,0 +1,94 @@
+"""Deadlines (ANNOTATION.md §4): the phrase as written, framing dropped, and its date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.deadlines import find_deadline, resolve_deadline
+from extractors.text import Span
+
+
+def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | None]:
+    return find_deadline(text, Span(0, len(text)), None, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "due"),
+    [
+        ("到2030年，基本建成现代化产业体系。", "2030年", date(2030, 12, 31)),
+        ("力争到2027年底前全面完成改造任务。", "2027年底前", date(2027, 12, 31)),
+        ("从今年起，全面推行零基预算改革。", "今年", date(2025, 12, 31)),
+        ("今年要办好十件民生实事。", "今年", date(2025, 12, 31)),
+        ("年底前完成全部老旧小区改造。", "年底前", date(2025, 12, 31)),
+        ("各县（市、区）要在6月底前报送实施方案。", "6月底前", date(2025, 6, 30)),
+        ("一季度要实现开门红。", "一季度", date(2025, 3, 31)),
+        ("上半年要完成项目签约。", "上半年", date(2025, 6, 30)),
+        ("努力完成全年就业目标任务。", "全年", date(2025, 12, 31)),
+        # durations are kept as written; they resolve to no date
+        ("中央提出，要用三年左右的时间，使大多数国有大中型亏损企业摆脱困境。", "三年左右的时间", None),
+        ("在今后五年内，要努力创造条件，逐步理顺政府同企事业单位的关系。", "今后五年内", None),
+        ("凡是长期亏损的企业，都必须在今后一年内扭亏为盈。", "今后一年内", None),
+        ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
+    ],
+)
+def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | None) -> None:
+    assert deadline(text) == (phrase, due)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年是“十五五”开局之年。",  # dates a situation
+        "今年预算安排教育支出增长5%。",  # dates an amount
+        "深入实施制造业三年行动，推动产业升级。",  # a programme's name
+        "办好二〇〇八年奥运会、残奥会和二〇一〇年世博会。",  # dates in names of events
+        "2021年，我们已经提拔使用驻村干部XX人。",  # what was done
+        "人均地区生产总值比2020年翻一番。",  # a comparison
+        "要长期坚持，推动作风建设常态化长效化。",  # ongoing words
+        "贯彻落实《2035年远景目标纲要》。",  # a title
+    ],
+)
+def test_no_deadline(text: str) -> None:
+    assert deadline(text) == (None, None)
+
+
+def test_inherited_from_the_parents_own_text() -> None:
+    text = "今年要办好十件实事：一是新建改建城乡道路；二是新增托位。"
+    parent_own = Span(0, text.index("一是"))
+    child = Span(text.index("一是"), text.index("二是"))
+    assert find_deadline(text, child, parent_own, 2024) == ("今年", date(2024, 12, 31))
+
+
+def test_own_phrase_wins_over_the_parents() -> None:
+    text = "今年要办好十件实事：一是6月底前完成道路改造；二是新增托位。"
+    parent_own = Span(0, text.index("一是"))
+    child = Span(text.index("一是"), text.index("二是"))
+    assert find_deadline(text, child, parent_own, 2024) == ("6月底前", date(2024, 6, 30))
+
+
+def test_the_phrase_that_bounds_the_work_wins() -> None:
+    text = "要充分认识今年就业工作的极端重要性，努力完成全年就业目标任务。"
+    assert deadline(text, 2021) == ("全年", date(2021, 12, 31))
+
+
+def test_without_the_speech_year_relative_phrases_stay_text() -> None:
+    assert deadline("年底前完成全部改造。", None) == ("年底前", None)
+    assert deadline("到2030年，基本建成。", None) == ("2030年", date(2030, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "year", "due"),
+    [
+        ("1 9 9 8 年", None, date(1998, 12, 31)),  # spaced digits of older reports
+        ("一九八五年", None, date(1985, 12, 31)),
+        ("本世纪末", 1998, date(2000, 12, 31)),
+        ("明年", 2025, date(2026, 12, 31)),
+        ("3月31日前", 2025, date(2025, 3, 31)),
+        ("三季度末", 2025, date(2025, 9, 30)),
+        ("今后五年", 2025, None),
+    ],
+)
+def test_resolve(phrase: str, year: int | None, due: date | None) -> None:
+    assert resolve_deadline(phrase, year) == due
