@@ -90,9 +90,16 @@ class _Builder:
         line = flat(self.text[para.start : para.end])
         if line.endswith(("：", ":")) or len(line) > self.sub_max:
             return False
-        one_sentence = first_sentence_end(self.text, para.start, para.end) >= para.end
-        short_enough = not ends_sentence(line) or len(line) <= self.sub_max // 2 + 5
-        return one_sentence and short_enough and (nxt.end - nxt.start) > 2 * len(line)
+        if first_sentence_end(self.text, para.start, para.end) < para.end:
+            return False  # more than one sentence: a paragraph of its own
+        if address_prefix(self.text, nxt.start, nxt.end) > nxt.start:
+            return False
+        nxt_len = len(flat(self.text[nxt.start : nxt.end]))
+        if not ends_sentence(line):
+            return nxt_len > 2 * len(line)
+        # A full sentence standing alone heads what follows only when it is short and
+        # what follows is a real body paragraph (a bold first sentence put on its own line).
+        return len(line) <= self.sub_max // 2 and nxt_len >= max(3 * len(line), self.sub_max * 2)
 
     def emit(
         self,
