@@ -1,0 +1,72 @@
+"""Section kinds (ANNOTATION.md §1): heading cues, plans by coverage, body signals."""
+
+from __future__ import annotations
+
+from extractors.pipeline import extract_text
+from schemas import Speech
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    speech = Speech(source="t.txt", sha256="0", title="t", encoding="utf-8", chars=len(text), year=2026)
+    return [(s.heading, s.kind.value) for s in extract_text(text, speech).sections]
+
+
+def test_heading_cues_name_the_kind():
+    text = (
+        "同志们：\n"
+        "一、充分肯定成绩\n过去一年取得了显著成效。\n"
+        "二、敢于正视问题\n一是有的部门责任落实不到位。\n二是有的干部作风不实。\n"
+        "三、认清形势\n当前国际形势复杂。\n"
+        "四、总体要求和政策取向\n今年要坚持稳中求进。\n"
+        "五、重点工作\n（一）扩大内需。要实施提振消费行动。\n"
+    )
+    assert kinds(text) == [
+        ("充分肯定成绩", "review"),
+        ("敢于正视问题", "problems"),
+        ("认清形势", "situation"),
+        ("总体要求和政策取向", "targets"),
+        ("重点工作", "tasks"),
+    ]
+
+
+def test_a_plan_section_is_tasks_when_work_items_carry_most_of_it():
+    work = "要加快建设现代化产业体系，推动传统产业改造升级，培育壮大新兴产业。"
+    principles = "“十五五”时期经济社会发展的总体要求是：坚持稳中求进工作总基调，坚持新发展理念。"
+    text = (
+        "一、“十五五”时期主要目标任务\n" + principles + "\n"
+        "（一）发展新质生产力。" + work * 3 + "\n（二）扩大内需。" + work * 3 + "\n"
+        "二、“十五五”时期总体要求和目标任务\n" + principles * 6 + "\n"
+        "（一）发展新质生产力。" + work + "\n"
+    )
+    assert kinds(text) == [
+        ("“十五五”时期主要目标任务", "tasks"),
+        ("“十五五”时期总体要求和目标任务", "targets"),
+    ]
+
+
+def test_the_body_decides_without_a_heading_cue():
+    text = (
+        "一、改革开放的历史进程\n"
+        "三十年来，我们取得了举世瞩目的成就，经济总量增长了十倍，人民生活显著改善。"
+        "过去的成绩来之不易，我们积累了宝贵经验。\n"
+        "二、走和平发展道路\n"
+        "当今世界正处在大变革之中，和平与发展仍然是时代主题，国际形势总体稳定，"
+        "世界各国相互依存，全球性挑战增多。\n"
+        "三、关于经济体制改革\n"
+        "要深化国有企业改革。要加快建立市场体系。必须健全宏观调控。\n"
+    )
+    assert kinds(text) == [
+        ("改革开放的历史进程", "review"),
+        ("走和平发展道路", "situation"),
+        ("关于经济体制改革", "tasks"),
+    ]
+
+
+def test_a_closing_heading_makes_a_closing_section():
+    text = (
+        "各位代表！\n我代表政府作报告。\n"
+        "过去五年的工作\n五年来取得了显著成绩。\n"
+        "今后的任务\n今后五年要完成以下任务。\n一、发展农业\n要稳定粮食生产。\n"
+        "结束语\n各位代表！\n让我们团结奋斗！\n"
+    )
+    assert kinds(text) == [("过去五年的工作", "review"), ("今后的任务", "tasks"), ("结束语", "closing")]
