@@ -58,7 +58,8 @@ def ends_sentence(line: str) -> bool:
 
 
 def display_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    # Ambiguous-width characters (“”、…) are set full width in Chinese type.
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
 
 
 def _lines(text: str) -> list[Span]:
@@ -103,17 +104,26 @@ def paragraphs(text: str) -> list[Span]:
     done = [ends_sentence(b) for b in bodies]
     width = wrap_width(widths, done)
     out: list[Span] = []
-    joining = False
+    full = False  # the previous line ran to the wrap width
+    prev_done = True
     for span, body, w, d in zip(lines, bodies, widths, done, strict=True):
         if is_address_only(body):
-            joining = False
+            full = False
             continue
-        if joining and out:
+        # A full line runs on; one that also ended its sentence runs on unless the
+        # next line opens with an enumerator (a paragraph may end at the margin).
+        joins = full and out and not (prev_done and _opens_with_marker(body))
+        if joins:
             out[-1] = Span(out[-1].start, span.end)
         else:
             out.append(span)
-        joining = width is not None and not d and w >= width - 4
+        full = width is not None and w >= width - 3
+        prev_done = d
     return out
+
+
+def _opens_with_marker(line: str) -> bool:
+    return any(f.pattern.match(line) for f in outline_cues()["families"])
 
 
 def first_sentence_end(text: str, start: int, end: int) -> int:
