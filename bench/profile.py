@@ -33,7 +33,9 @@ def profile_top(
     work: Callable[[], Any], *, n: int = 10, inclusive_filter: str = ""
 ) -> tuple[list[FunctionTime], list[FunctionTime]]:
     """Run `work` under pyinstrument; the top `n` functions by self time, and by inclusive
-    time among functions whose file path contains `inclusive_filter` (e.g. "extractors/")."""
+    time among functions whose file path contains `inclusive_filter` (e.g. "extractors/").
+    Only the calling thread is sampled (pyinstrument): work in a task runner's threads
+    shows as the wait for it."""
     profiler = Profiler(interval=0.001)
     profiler.start()
     try:
@@ -48,6 +50,8 @@ def profile_top(
     incl: dict[tuple[str, str], float] = defaultdict(float)
     for frame, outermost in _walk(root, frozenset()):
         key = (frame.function, f"{frame.file_path_short}:{frame.line_no}")
+        if (frame.file_path_short or "").startswith("<thread>"):
+            continue  # a thread's root: its "own" time is the profiler's, not the code's
         own[key] += frame.time - sum(c.time for c in frame.children if not c.is_synthetic)
         if outermost and inclusive_filter in (frame.file_path or ""):
             incl[key] += frame.time
