@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from cli.render import print_rows
-from extractors import extract_file
 from extractors.decode import DecodeError
 from schemas import Extraction
 
@@ -33,6 +32,8 @@ def extract(
     fmt: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="json | table | md"),
 ) -> None:
     """Extract the requirements of one speech file and print them."""
+    from extractors import extract_file  # loads spaCy/jieba: only when needed
+
     try:
         result = extract_file(file, source=str(file))
     except DecodeError as exc:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from extractors import extract_text
 from extractors.decode import DecodeError, read_speech
 from review import write_review_page
 
@@ -20,6 +19,8 @@ def show(
     open_: bool = typer.Option(False, "--open", help="open the page in the web browser"),
 ) -> None:
     """Write the review page of one speech: its text with requirements, actors and deadlines marked."""
+    from extractors import extract_text  # loads spaCy/jieba: only when needed
+
     try:
         record, text = read_speech(speech, source=str(speech))
     except DecodeError as exc:
