@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from cli.options import LexiconOption, use_lexicon
 from cli.render import print_rows
 from extractors.decode import DecodeError
 from schemas import Extraction
@@ -30,8 +31,10 @@ def markdown(result: Extraction) -> str:
 def extract(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="a speech file"),
     fmt: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="json | table | md"),
+    lexicon: Path | None = LexiconOption,
 ) -> None:
     """Extract the requirements of one speech file and print them."""
+    use_lexicon(lexicon)
     from extractors import extract_file  # loads spaCy/jieba: only when needed
 
     try:

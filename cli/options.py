@@ -12,3 +12,19 @@ CorpusOption = typer.Option(
 DbOption = typer.Option(
     Path("speechtasks.db"), "--db", envvar="SPEECHTASKS_DB", help="the SQLite task database"
 )
+LexiconOption = typer.Option(
+    None,
+    "--lexicon",
+    envvar="SPEECHTASKS_LEXICON",
+    exists=True,
+    dir_okay=False,
+    help="an office's actor lexicon (TOML, the shape of extractors/data/actors.toml), merged over the default",
+)
+
+
+def use_lexicon(path: Path | None) -> None:
+    """Hand the office lexicon to the extractors (and to worker processes) through the environment."""
+    import os
+
+    if path is not None:
+        os.environ["SPEECHTASKS_LEXICON"] = str(path.resolve())

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.options import CorpusOption, DbOption
+from cli.options import CorpusOption, DbOption, LexiconOption, use_lexicon
 
 console = Console()
 
@@ -43,6 +43,7 @@ def print_summary(files_seen: int, files_new: int, errors: list[tuple[str, str]]
 def run(
     corpus: Path = CorpusOption,
     db: Path = DbOption,
+    lexicon: Path | None = LexiconOption,
     workers: int = typer.Option(
         0, "--workers", help="extraction processes (0: in-process, or one per core for a backfill over 8 MB)"
     ),
@@ -53,6 +54,7 @@ def run(
     ),
 ) -> None:
     """Process new and changed files of the corpus into the task database."""
+    use_lexicon(lexicon)
     from flows.scan import failed_versions, new_files, scan_corpus
     from store import finish_run, known_versions, open_db, start_run
 

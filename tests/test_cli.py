@@ -50,3 +50,21 @@ def test_run_then_tasks_on_a_corpus_with_nothing_new(tmp_path, seed_path):
     out = runner.invoke(app, ["tasks", "--db", str(db_path), "--actor", "department", "--format", "json"])
     rows = json.loads(out.stdout)
     assert [r["path"] for r in rows] == ["3.3.1"]  # 经济指标部门要加强行业调度
+
+
+def test_extract_with_an_office_lexicon_assigns_its_unit(tmp_path, monkeypatch):
+    monkeypatch.delenv("SPEECHTASKS_LEXICON", raising=False)
+    speech = tmp_path / "s.txt"
+    speech.write_text(
+        "同志们：\n一、抓好今年重点工作\n（一）推进数字政府建设。数据中台要尽快建成，各项工作都要落到实处。\n"
+        "（二）加强数据治理。市大数据统筹处要牵头制定数据目录，按季度更新。\n",
+        "utf-8",
+    )
+    office = tmp_path / "office.toml"
+    office.write_text('[categories.department]\naliases = ["市大数据统筹处"]\n', "utf-8")
+    out = runner.invoke(app, ["extract", str(speech), "--format", "json", "--lexicon", str(office)])
+    assert out.exit_code == 0, out.output
+    reqs = json.loads(out.stdout)["requirements"]
+    second = next(r for r in reqs if r["heading"].startswith("加强数据治理"))
+    mentions = {(a["category"], a["mention"]) for a in second["actors"]}
+    assert ("department", "市大数据统筹处") in mentions
