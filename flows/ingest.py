@@ -10,6 +10,7 @@ thread, one transaction per speech, so a killed run leaves no half-written speec
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
@@ -98,8 +99,18 @@ def ingest_corpus(
     summary = RunSummary(run_id, len(files), len(todo), workers=workers, flow_run_id=flow_run.get_id())
     with batch_executor(workers) as pool:
         chunks = batches(todo)
-        futures = [extract_batch.submit(b, pool, f"{i + 1}of{len(chunks)}") for i, b in enumerate(chunks)]
-        for chunk, future in zip(chunks, futures, strict=True):
+        # A bounded window of batches in flight: each one's extractions are dropped once
+        # saved, so memory stays flat however large the corpus (submitting all up front
+        # kept every extraction alive until the flow ended: +41 % RSS from 500 to 2,000 files).
+        window = max(2, 2 * workers)
+        pending: deque[tuple[list[Any], Any]] = deque()
+        submitted = 0
+        while submitted < len(chunks) or pending:
+            while submitted < len(chunks) and len(pending) < window:
+                label = f"{submitted + 1}of{len(chunks)}"
+                pending.append((chunks[submitted], extract_batch.submit(chunks[submitted], pool, label)))
+                submitted += 1
+            chunk, future = pending.popleft()
             state = future.wait() or future.state
             outcomes = future.result() if state.is_completed() else _failed_batch(chunk, state)
             for outcome in outcomes:
