@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store import failed_versions as store_failed_versions
+
 # Speech files (extractors.decode.SUFFIXES), plus the office formats it reports as
 # unsupported (UNSUPPORTED) rather than skipping them silently. Spelled out here, not
 # imported: importing extractors loads spaCy (≈ 3 s), and `run` with nothing new
@@ -60,16 +62,8 @@ def scan_corpus(corpus: Path) -> list[CorpusFile]:
 
 
 def failed_versions(db: Database) -> set[str]:
-    """sha256 of file versions that failed for a reason retrying the same bytes cannot fix.
-
-    (A read-only query on `ingest_errors`; it belongs in store/queries.py.)
-    """
-    return {
-        row["sha256"]
-        for row in db["ingest_errors"].rows_where(
-            "sha256 is not null and reason not like ?", [f"{TRANSIENT}:%"], select="distinct sha256"
-        )
-    }
+    """sha256 of file versions that failed for a reason retrying the same bytes cannot fix."""
+    return store_failed_versions(db, transient=TRANSIENT)
 
 
 def new_files(files: list[CorpusFile], known: set[str], failed: set[str] | None = None) -> list[CorpusFile]:
