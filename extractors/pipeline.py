@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from extractors.actors import assign_actors
 from extractors.deadlines import find_deadline
@@ -15,9 +15,13 @@ from extractors.text import Span
 from schemas import Extraction, Requirement, Section, SectionKind, Speech
 
 
-def requirement_id(speech_sha: str, path: str, text: str) -> str:
-    """Stable: the same requirement text at the same path of the same speech → the same id."""
-    digest = hashlib.sha256(f"{path}\x1f{text}".encode()).hexdigest()
+def requirement_id(source: str, path: str, text: str) -> str:
+    """Stable: the same requirement text at the same path of the same speech file → the same id.
+
+    Keyed on the file's name, not its hash, so an edited file keeps the ids of the
+    requirements it did not change; the name keeps two speeches' ids apart.
+    """
+    digest = hashlib.sha256(f"{PurePath(source).name}\x1f{path}\x1f{text}".encode()).hexdigest()
     return digest[:16]
 
 
@@ -59,7 +63,7 @@ def extract_text(text: str, speech: Speech) -> Extraction:
             deadline, deadline_date = find_deadline(text, d.span, d.parent_own, speech.year)
             requirements.append(
                 Requirement(
-                    id=requirement_id(speech.sha256, d.path, body),
+                    id=requirement_id(speech.source, d.path, body),
                     path=d.path,
                     label=d.label,
                     heading=d.heading,
