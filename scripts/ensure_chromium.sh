@@ -5,12 +5,13 @@
 # Otherwise does nothing: the browser tests then skip. Always exits 0.
 set -u
 CHROMIUM=/usr/bin/chromium
-[ -x "$CHROMIUM" ] && exit 0
+FONT=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+[ -x "$CHROMIUM" ] && [ -e "$FONT" ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure_chromium: $CHROMIUM missing and apt-get not usable as root; browser tests will skip"
+	echo "ensure_chromium: $CHROMIUM or its CJK font missing and apt-get not usable as root; browser tests may skip"
 	exit 0
 fi
-echo "ensure_chromium: installing Debian's chromium with apt-get"
+echo "ensure_chromium: installing Debian's chromium and fonts-wqy-microhei with apt-get"
 export DEBIAN_FRONTEND=noninteractive
 if ! { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; } >/dev/null; then
 	echo "ensure_chromium: apt-get failed; browser tests will skip"

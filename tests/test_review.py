@@ -214,8 +214,14 @@ def test_seed_page_in_headless_chromium(seed, tmp_path):
                 SCREENSHOT.parent.mkdir(exist_ok=True)
                 shutil.copyfile(shot, SCREENSHOT)
 
+            # Phone width, with a long unbroken source path (as a deep absolute path would be).
+            long_source = "/srv/policy-office/" + "speech_archive_" * 6 + "000_party_building_city_gov.txt"
+            speech = extraction.speech.model_copy(update={"source": long_source})
+            phone_page = tmp_path / "phone.review.html"
+            write_review_page(phone_page, text, extraction.model_copy(update={"speech": speech}))
             phone = browser.new_page(viewport={"width": 375, "height": 700})
-            phone.goto(url)
+            phone.goto(phone_page.as_uri())
+            assert long_source in phone.inner_text("header")
             assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
             phone.emulate_media(media="print")
             assert phone.evaluate("getComputedStyle(document.querySelector('.ledger')).position") == "static"
