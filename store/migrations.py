@@ -204,5 +204,11 @@ order by s.source, s.version""",
 }
 
 
+@migrations()
+def m005_review_path(db: Database) -> None:
+    """Where the flow wrote the speech's review page (an HTML file next to the database)."""
+    db["speeches"].add_column("review_path", str)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

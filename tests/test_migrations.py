@@ -13,7 +13,7 @@ from store.migrations import m001_initial, migrations
 
 # sha256 of m001_initial as shipped in commit b636036 (its first 16 hex digits).
 FIRST_MIGRATION_SHA = "651cff959e1bfa08"
-NAMES = ["m001_initial", "m002_versions_tracking_indexes", "m003_requirements_fts", "m004_views"]
+NAMES = ["m001_initial", "m002_versions_tracking_indexes", "m003_requirements_fts", "m004_views", "m005_review_path"]
 
 
 def first_schema_db() -> Database:
