@@ -17,7 +17,7 @@ def test_display_width_counts_wide_and_ambiguous_characters_twice():
     assert display_width("GDP 5%") == 6
     assert display_width("一、总体要求") == 12
     assert display_width("“稳”的态势巩固延续…") == 22  # quotes and ellipsis are set full width
-    assert display_width("增长5.2%，") == 2 * 3 + 4 + 2
+    assert display_width("增长5.2%，") == 2 * 2 + 4 + 2
     assert display_width("　　各位代表") == 12  # full-width indentation
     assert display_width("𠀀😀𐌀") == 2 + 2 + 1  # past the BMP: wide, wide, narrow
 
