@@ -4,12 +4,15 @@ from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
 from store.migrations import migrate
 from store.queries import (
+    BadCursor,
+    TaskPage,
     counts,
     failed_versions,
     known_versions,
     query_tasks,
     requirements_by_category,
     task_filter,
+    task_page,
 )
 from store.search import search_requirements
 from store.write import (
@@ -24,7 +27,9 @@ from store.write import (
 
 __all__ = [
     "LEDGER_COLUMNS",
+    "BadCursor",
     "SaveResult",
+    "TaskPage",
     "counts",
     "failed_versions",
     "finish_run",
@@ -41,6 +46,7 @@ __all__ = [
     "start_run",
     "sync_actor_labels",
     "task_filter",
+    "task_page",
     "write_csv",
     "write_json",
     "write_xlsx",

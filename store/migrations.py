@@ -210,5 +210,124 @@ def m005_review_path(db: Database) -> None:
     db["speeches"].add_column("review_path", str)
 
 
+# --- m006: paged queries at a million rows -----------------------------------
+#
+# `task_order` holds the sort key of every active task, once with category '' and once
+# per actor category, so a page of `tasks` (any actor, in speech order, after a keyset
+# cursor) is one range of its primary key. `requirements_bigrams` indexes every two
+# characters of each requirement, so a one- or two-character word has an index too.
+# Both are kept in step by triggers alone: writers need not know they exist.
+
+TASK_ORDER_INSERT = "insert or ignore into task_order (category, source, char_start, requirement_id, rid)"
+
+
+def task_order_select(category: str, where: str, *, per_actor: bool = False) -> str:
+    """SQL selecting `task_order` rows of the active requirements `r` that match `where`:
+    category `category` ('' for every task), or with `per_actor` one row per actor category `a`."""
+    actors = (
+        " join requirement_actors a on a.requirement_id = r.id and a.category is not null"
+        if per_actor
+        else ""
+    )
+    return f"""select {category}, coalesce(s.source, ''), coalesce(r.char_start, -1), r.id, r.rowid
+        from requirements r join speeches s on s.id = r.speech_id{actors}
+        where r.status = 'active' and {where}"""
+
+
+def task_order_rows(where: str) -> str:
+    """SQL inserting every `task_order` row of the requirements `r` that match `where`."""
+    every = task_order_select("''", where)
+    return f"{TASK_ORDER_INSERT} {every} union all {task_order_select('a.category', where, per_actor=True)};"
+
+
+def bigrams_sql(column: str) -> str:
+    """SQL for `column` as its overlapping two-character pieces, space-separated; the last piece is
+    the final character alone, so every character starts a piece. Pure SQL, for triggers; the same
+    string as `store.search.bigrams`."""
+    positions = f"json_each('[' || rtrim(replace(hex(zeroblob(length({column}))), '00', '0,'), ',') || ']')"
+    return f"coalesce((select group_concat(substr({column}, key + 1, 2), ' ') from {positions}), '')"
+
+
+def grams_sql(row: str) -> str:
+    return f"{bigrams_sql(f'{row}.heading')} || ' ' || {bigrams_sql(f'{row}.text')}"
+
+
+ACTOR_ROW = "r.id = new.requirement_id and new.category is not null"
+
+M006_TRIGGERS = {
+    "task_order_ri": f"""after insert on requirements begin {task_order_rows("r.id = new.id")} end""",
+    "task_order_ru": f"""after update of id, speech_id, char_start, status on requirements begin
+        delete from task_order where requirement_id = old.id;
+        {task_order_rows("r.id = new.id")} end""",
+    "task_order_rd": "after delete on requirements begin delete from task_order where requirement_id = old.id; end",
+    "task_order_ai": f"""after insert on requirement_actors begin
+        {TASK_ORDER_INSERT} {task_order_select("new.category", ACTOR_ROW)}; end""",
+    "task_order_ad": """after delete on requirement_actors begin
+        delete from task_order where requirement_id = old.requirement_id and category = old.category
+          and not exists (select 1 from requirement_actors
+                          where requirement_id = old.requirement_id and category = old.category); end""",
+    "task_order_au": f"""after update of requirement_id, category on requirement_actors begin
+        delete from task_order where requirement_id = old.requirement_id and category = old.category
+          and not exists (select 1 from requirement_actors
+                          where requirement_id = old.requirement_id and category = old.category);
+        {TASK_ORDER_INSERT} {task_order_select("new.category", ACTOR_ROW)}; end""",
+    "task_order_su": f"""after update of source on speeches begin
+        delete from task_order where requirement_id in (select id from requirements where speech_id = new.id);
+        {task_order_rows("r.speech_id = new.id")} end""",
+    "requirements_bigrams_ai": f"""after insert on requirements begin
+        insert into requirements_bigrams (rowid, grams) values (new.rowid, {grams_sql("new")}); end""",
+    "requirements_bigrams_ad": f"""after delete on requirements begin
+        insert into requirements_bigrams (requirements_bigrams, rowid, grams)
+        values ('delete', old.rowid, {grams_sql("old")}); end""",
+    "requirements_bigrams_au": f"""after update of heading, text on requirements begin
+        insert into requirements_bigrams (requirements_bigrams, rowid, grams)
+        values ('delete', old.rowid, {grams_sql("old")});
+        insert into requirements_bigrams (rowid, grams) values (new.rowid, {grams_sql("new")}); end""",
+}
+
+
+def fill_task_order(db: Database) -> None:
+    """(Re)fill `task_order` from the requirements (the migration's backfill; bulk loads)."""
+    db.execute("delete from task_order")
+    db.execute(task_order_rows("1").rstrip(";"))
+
+
+def fill_bigrams(db: Database) -> None:
+    """(Re)fill `requirements_bigrams` from the requirements, with the Python twin of `bigrams_sql`."""
+    from store.search import bigrams
+
+    db.conn.create_function("speechtasks_bigrams", 1, bigrams, deterministic=True)
+    db.execute("insert into requirements_bigrams (requirements_bigrams) values ('delete-all')")
+    db.execute(
+        """insert into requirements_bigrams (rowid, grams)
+           select rowid, speechtasks_bigrams(heading) || ' ' || speechtasks_bigrams(text) from requirements"""
+    )
+
+
+@migrations()
+def m006_task_order_bigrams(db: Database) -> None:
+    """`task_order` (the indexed sort key of every active task, per actor category) and
+    `requirements_bigrams` (FTS5 over every two characters: one- and two-character words)."""
+    db.execute(
+        """create table task_order (
+             category text not null,
+             source text not null,
+             char_start integer not null,
+             requirement_id text not null,
+             rid integer not null,
+             primary key (category, source, char_start, requirement_id)
+           ) without rowid"""
+    )
+    db.execute("create index task_order_requirement on task_order (requirement_id, category)")
+    db.execute(
+        """create virtual table requirements_bigrams using fts5(
+             grams, content='', detail=none, tokenize='unicode61')"""
+    )
+    fill_task_order(db)
+    fill_bigrams(db)
+    for name, body in M006_TRIGGERS.items():
+        db.execute(f"create trigger {name} {body}")
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

@@ -1,17 +1,22 @@
 """Reading the task database: the queries the CLI, the exports and apps ask.
 
 Every filter is a bound parameter. The rows come from the `tasks` view (active
-requirements with their speech, section kind, actors and tracking status).
+requirements with their speech, section kind, actors and tracking status); pages of
+them are found through `task_order` (store/migrations.py, m006), so the first page of
+any filter reads about one page of rows, not every match.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from store.search import search_sql
+from store.search import Index, contains_sql, index_for, search_sql, search_terms
 
 TASK_COLUMNS = (
     "id",
@@ -56,7 +61,7 @@ def task_filter(
     where = ["1"]
     params: list[Any] = []
     if actor:
-        where.append("k.id in (select requirement_id from requirement_actors where category = ?)")
+        where.append("k.id in (select requirement_id from task_order where category = ?)")
         params.append(actor)
     if speech:
         where.append("(k.speech_id = ? or k.source = ?)")
@@ -74,15 +79,180 @@ def task_filter(
     return " and ".join(where), params
 
 
-def query_tasks(db: Database, **filters: Any) -> list[dict[str, Any]]:
-    """Active requirements matching the filters of `task_filter`, in speech order.
+# --- pages -------------------------------------------------------------------
+#
+# A page is read in two steps: the keys of its rows (source, char_start, id) from
+# `task_order`, whose primary key is (category, source, char_start, id), then the
+# `tasks` view's columns for those rows only. The keyset cursor is the last key.
+
+KEY = ("t.source", "t.char_start", "t.requirement_id")
+FIRST_SCAN = 400  # a search first reads this many tasks in order: enough when its words are common
+FEW = 4000  # fewer index candidates than this are sorted; more, and the tasks are read in order
+
+
+class BadCursor(ValueError):
+    """An `after` cursor that is not one `task_page` gave."""
+
+
+def encode_cursor(key: tuple[str, int, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key), ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int, str]:
+    try:
+        source, char_start, rid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError) as exc:
+        raise BadCursor(f"not a page cursor: {cursor!r}") from exc
+    if not (isinstance(source, str) and isinstance(char_start, int) and isinstance(rid, str)):
+        raise BadCursor(f"not a page cursor: {cursor!r}")
+    return source, char_start, rid
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    rows: list[dict[str, Any]]
+    after: str | None  # the cursor of the next page; None when there is none
+
+
+@dataclass
+class _Keys:
+    """The `where` of a key query, split into what `task_order t` alone can check and the rest."""
+
+    category: str
+    on_t: list[str] = field(default_factory=list)
+    t_params: list[Any] = field(default_factory=list)
+    on_r: list[str] = field(default_factory=list)
+    r_params: list[Any] = field(default_factory=list)
+
+    def ordered(
+        self, limit: int | None, *, probe: Index | None = None, scan: int | None = None
+    ) -> tuple[str, list[Any]]:
+        """Keys read in `task_order` order (the first `scan` tasks only, when given), checked row by row;
+        `probe` adds its index's candidates as a filter of `t` first."""
+        on_t, t_params = list(self.on_t), list(self.t_params)
+        if probe:
+            on_t.append(f"t.rid in ({probe.rowids()})")
+            t_params.append(probe.match)
+        t_where = " and ".join(["t.category = ?", *on_t])
+        order = ", ".join(KEY)
+        source = "task_order t"
+        if scan is not None:
+            source = f"(select * from task_order t where {t_where} order by {order} limit {int(scan)}) t"
+            t_where = "1"
+        sql = f"""select {order} from {source} cross join requirements r on r.rowid = t.rid
+                  where {" and ".join([t_where, *self.on_r])} order by {order}{_limit(limit)}"""
+        return sql, [self.category, *t_params, *self.r_params]
+
+    def from_index(self, index: Index, limit: int | None) -> tuple[str, list[Any]]:
+        """Keys of `index`'s candidates, sorted: the cheaper way when they are few."""
+        order = ", ".join(KEY)
+        sql = f"""select {order} from ({index.rowids()}) f cross join requirements r on r.rowid = f.rowid
+                  cross join task_order t on t.requirement_id = r.id and t.category = ?
+                  where {" and ".join(["1", *self.on_t, *self.on_r])} order by {order}{_limit(limit)}"""
+        return sql, [index.match, self.category, *self.t_params, *self.r_params]
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f" limit {int(limit)}"
+
+
+def _keys(
+    actor: str | None,
+    speech: str | None,
+    terms: list[str],
+    kind: str | None,
+    due_before: date | str | None,
+    after: str | None,
+) -> _Keys:
+    keys = _Keys(category=actor or "")
+    if after:
+        keys.on_t.append(f"({', '.join(KEY)}) > (?, ?, ?)")
+        keys.t_params += list(decode_cursor(after))
+    if speech:  # a source, or a speech version's id (whose source bounds the range read)
+        keys.on_t.append("t.source in (?, (select source from speeches where id = ?))")
+        keys.t_params += [speech, speech]
+        keys.on_r.append("(t.source = ? or r.speech_id = ?)")
+        keys.r_params += [speech, speech]
+    for term in terms:
+        keys.on_r.append(contains_sql("r"))
+        keys.r_params += [term, term]
+    if kind:
+        keys.on_r.append("exists (select 1 from sections sec where sec.id = r.section_id and sec.kind = ?)")
+        keys.r_params.append(kind)
+    if due_before:
+        keys.on_r.append("r.deadline_date <= ?")
+        keys.r_params.append(str(due_before))
+    return keys
+
+
+def _count_upto(db: Database, index: Index, n: int) -> int:
+    return db.execute(f"select count(*) from ({index.rowids()} limit {int(n)})", [index.match]).fetchone()[0]
+
+
+def _key_rows(db: Database, keys: _Keys, terms: list[str], limit: int | None) -> list[tuple[Any, ...]]:
+    """The keys of the page: the cheapest way to the first `limit` matches in order."""
+    indexes = [i for i in map(index_for, terms) if i is not None]
+    if not indexes:
+        return db.execute(*keys.ordered(limit)).fetchall()
+    if limit is not None:
+        rows = db.execute(*keys.ordered(limit, scan=FIRST_SCAN)).fetchall()
+        if len(rows) == limit:  # common words: the first tasks in order held a whole page
+            return rows
+    counted = sorted((_count_upto(db, i, FEW), n, i) for n, i in enumerate(indexes))
+    candidates, _, index = counted[0]
+    if candidates == 0:
+        return []
+    if candidates < FEW or limit is None:
+        return db.execute(*keys.from_index(index, limit)).fetchall()
+    return db.execute(*keys.ordered(limit, probe=index)).fetchall()
+
+
+def task_page(
+    db: Database,
+    *,
+    limit: int | None = 50,
+    after: str | None = None,
+    actor: str | None = None,
+    speech: str | None = None,
+    search: str | None = None,
+    kind: str | None = None,
+    due_before: date | str | None = None,
+) -> TaskPage:
+    """A page of the active requirements matching the filters, in speech order (source,
+    char_start, id): the first `limit` after the cursor `after` (every one when `limit` is
+    None), and the cursor of the next page.
+
+    The filters are those of `task_filter`. Each row: id, source, path, section_kind,
+    heading, actor_categories, deadline, deadline_date, tracking_status.
+    """
+    terms = search_terms(search or "")
+    keys = _keys(actor, speech, terms, kind, due_before, after)
+    found = _key_rows(db, keys, terms, None if limit is None else limit + 1)
+    more = limit is not None and len(found) > limit
+    page = found[:limit] if more else found
+    if not page:
+        return TaskPage([], None)
+    marks = ",".join("?" * len(page))
+    by_id = {
+        r["id"]: r
+        for r in db.query(
+            f"select {', '.join(TASK_COLUMNS)} from tasks where id in ({marks})", [k[2] for k in page]
+        )
+    }
+    rows = [by_id[k[2]] for k in page if k[2] in by_id]
+    return TaskPage(rows, encode_cursor(tuple(page[-1])) if more else None)
+
+
+def query_tasks(
+    db: Database, *, limit: int | None = None, after: str | None = None, **filters: Any
+) -> list[dict[str, Any]]:
+    """Active requirements matching the filters of `task_filter`, in speech order: every one,
+    or with `limit` a page after the cursor `after` (`task_page` also gives the next cursor).
 
     Each row: id, source, path, section_kind, heading, actor_categories, deadline,
     deadline_date, tracking_status.
     """
-    where, params = task_filter(**filters)
-    sql = f"select {', '.join(TASK_COLUMNS)} from tasks k where {where} order by k.source, k.char_start"
-    return list(db.query(sql, params))
+    return task_page(db, limit=limit, after=after, **filters).rows
 
 
 def counts(db: Database) -> dict[str, int]:
