@@ -2,12 +2,15 @@
 
 Used to drop paragraph items that ask for nothing (ANNOTATION.md §2) and to list a
 requirement's measures. Words are data (data/directives.toml); jieba gives the tokens
-and their part of speech. Each distinct piece of text is segmented once (cached).
+and their part of speech. Each distinct piece of text is segmented once (cached), and a
+sentence only as far as the decision needs (`_Lazy`).
 """
 
 from __future__ import annotations
 
+import sys
 import tomllib
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -31,19 +34,52 @@ def _jieba():
     return jieba, jieba.posseg.dt.word_tag_tab
 
 
-def _tokens(chunk: str) -> list[tuple[str, str]]:
+def _stream(chunk: str) -> Iterator[tuple[str, str]]:
+    """jieba's (word, tag) pairs of the chunk, spaces left out, as jieba produces them:
+    a stretch between two punctuation marks is segmented only when it is reached."""
     jieba, tags = _jieba()
-    return [(w, tags.get(w, "x")) for w in jieba.cut(chunk) if not w.isspace()]
+    return ((w, tags.get(w, "x")) for w in jieba.cut(chunk) if not w.isspace())
+
+
+class _Lazy:
+    """The tokens of a sentence, segmented only as far as they are read.
+
+    Most directives show themselves in their first clause (`要加强…，…`); the clauses
+    after the decision are never segmented. Reading past the end raises IndexError,
+    as a list would.
+    """
+
+    def __init__(self, tokens: Iterable[tuple[str, str]]) -> None:
+        self._more: Iterator[tuple[str, str]] | None = iter(tokens)
+        self.toks: list[tuple[str, str]] = []
+
+    def has(self, i: int) -> bool:
+        while i >= len(self.toks) and self._more is not None:
+            t = next(self._more, None)
+            if t is None:
+                self._more = None
+            else:
+                self.toks.append(t)
+        return i < len(self.toks)
+
+    def __getitem__(self, i: int) -> tuple[str, str]:
+        if not self.has(i):
+            raise IndexError(i)
+        return self.toks[i]
+
+    def all(self) -> list[tuple[str, str]]:
+        self.has(sys.maxsize)
+        return self.toks
 
 
 def _is_verb(word: str, tag: str) -> bool:
     return tag.startswith("v") and word not in _words()["not_work"]
 
 
-def _skip_adverbs(toks: list[tuple[str, str]], i: int) -> int:
+def _skip_adverbs(toks: _Lazy, i: int) -> int:
     adverbs = _words()["adverbs"]
     n = 0
-    while i < len(toks) and n < 3 and (toks[i][0] in adverbs or toks[i][1] in ("d", "ad")):
+    while toks.has(i) and n < 3 and (toks[i][0] in adverbs or toks[i][1] in ("d", "ad")):
         i, n = i + 1, n + 1
     return i
 
@@ -51,22 +87,25 @@ def _skip_adverbs(toks: list[tuple[str, str]], i: int) -> int:
 def sentence_asks(sentence: str) -> bool:
     """True when the sentence is a directive, an appeal, a commitment to work or names work."""
     w = _words()
-    toks = _tokens(sentence)
-    words = [t[0] for t in toks]
-    for i, (word, _tag) in enumerate(toks):
-        if word in w["appeals"] and i + 1 < len(toks):
+    lazy = _Lazy(_stream(sentence))
+    i = 0
+    while lazy.has(i):
+        word = lazy[i][0]
+        if word in w["appeals"] and lazy.has(i + 1):
             return True
-        if (word in w["modals"] or _commitment(words, i)) and _verb_follows(toks, i + 1):
+        if (word in w["modals"] or _commitment(lazy.toks, i)) and _verb_follows(lazy, i + 1):
             return True
         if word in w["agenda"]:
-            j = i + 1 + (i + 1 < len(words) and words[i + 1] in _CLAUSE)
-            if j + 1 < len(toks) and words[j] == "是" and _verbish(*toks[_skip_adverbs(toks, j + 1)]):
+            j = i + 1 + (lazy.has(i + 1) and lazy[i + 1][0] in _CLAUSE)
+            if lazy.has(j + 1) and lazy[j][0] == "是" and _verbish(*lazy[_skip_adverbs(lazy, j + 1)]):
                 return True
-    if any(t in w["past"] or t in w["outcome"] for t in words):
+        i += 1
+    toks = lazy.all()
+    if any(t[0] in w["past"] or t[0] in w["outcome"] for t in toks):
         return False
     clauses = _clauses(toks)
     for k, clause in enumerate(clauses[:2]):
-        j = _skip_adverbs(clause, 0)
+        j = _skip_adverbs(_Lazy(clause), 0)
         if j >= len(clause):
             continue
         word, tag = clause[j]
@@ -81,9 +120,10 @@ def sentence_asks(sentence: str) -> bool:
     return False
 
 
-def _verb_follows(toks: list[tuple[str, str]], i: int) -> bool:
+def _verb_follows(toks: _Lazy, i: int) -> bool:
     """A verb (or a preposition opening its object) within a few words after a modal."""
-    for word, tag in toks[i : i + 4]:
+    toks.has(i + 3)
+    for word, tag in toks.toks[i : i + 4]:
         if word in _CLAUSE or word in SENTENCE_END:
             return False
         if _verbish(word, tag) or tag == "p":
@@ -93,14 +133,15 @@ def _verb_follows(toks: list[tuple[str, str]], i: int) -> bool:
     return False
 
 
-def _commitment(words: list[str], i: int) -> bool:
+def _commitment(toks: list[tuple[str, str]], i: int) -> bool:
+    """`我们将…`, `政府还将…`: toks[i] and the words before it (already read)."""
     w = _words()
     return (
-        words[i] in w["commitment_words"]
+        toks[i][0] in w["commitment_words"]
         and i > 0
         and (
-            words[i - 1] in w["commitment_subjects"]
-            or (i > 1 and words[i - 2] in w["commitment_subjects"] and words[i - 1] in w["adverbs"])
+            toks[i - 1][0] in w["commitment_subjects"]
+            or (i > 1 and toks[i - 2][0] in w["commitment_subjects"] and toks[i - 1][0] in w["adverbs"])
         )
     )
 
@@ -160,4 +201,4 @@ def sentence_flags(chunk: str) -> tuple[bool, ...]:
 def names_work(text: str, span: Span) -> bool:
     """Does text[span] contain a verb at all? An enumerated item that only names
     things (`做到“三个区分开来”：一是…`) does not (ANNOTATION.md §2)."""
-    return any(_verbish(w, t) for w, t in _tokens(text[span.start : span.end]))
+    return any(_verbish(w, t) for w, t in _stream(text[span.start : span.end]))
