@@ -21,6 +21,12 @@ LexiconOption = typer.Option(
     help="an office's actor lexicon (TOML, the shape of extractors/data/actors.toml), merged over the default",
 )
 
+ReviewPagesOption = typer.Option(
+    True,
+    "--review-pages/--no-review-pages",
+    help="write each stored speech's review page next to the database (<db stem>.review/)",
+)
+
 
 def use_lexicon(path: Path | None) -> None:
     """Hand the office lexicon to the extractors (and to worker processes) through the environment."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -9,12 +10,23 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.options import CorpusOption, DbOption, LexiconOption, use_lexicon
+from cli.options import CorpusOption, DbOption, LexiconOption, ReviewPagesOption, use_lexicon
 
 console = Console()
 
 
-def print_summary(files_seen: int, files_new: int, errors: list[tuple[str, str]], db_path: Path) -> None:
+class Runner(StrEnum):
+    thread = "thread"
+    dask = "dask"
+
+
+def print_summary(
+    files_seen: int,
+    files_new: int,
+    errors: list[tuple[str, str]],
+    db_path: Path,
+    review_dir: str | None = None,
+) -> None:
     from store import counts, open_db, requirements_by_category
 
     db = open_db(db_path)
@@ -31,6 +43,8 @@ def print_summary(files_seen: int, files_new: int, errors: list[tuple[str, str]]
         table.add_row(f"  requirements for {cat}", str(n))
     db.close()
     console.print(table)
+    if review_dir and files_new:
+        console.print(f"review pages: {review_dir}")
     if errors:
         bad = Table(title="files not stored (recorded in ingest_errors)")
         bad.add_column("file")
@@ -52,12 +66,40 @@ def run(
         "--retry-failed",
         help="try again files whose exact bytes failed before (e.g. after an upgrade)",
     ),
+    review_pages: bool = ReviewPagesOption,
+    runner: Runner = typer.Option(
+        Runner.thread,
+        "--runner",
+        help="task runner: thread (in this process) or dask (a local Dask cluster; needs the dask extra)",
+    ),
+    dask_workers: int = typer.Option(
+        0, "--dask-workers", min=0, help="worker processes of the local Dask cluster (0: one per core)"
+    ),
+    dask_address: str | None = typer.Option(
+        None, "--dask-address", help="an existing Dask scheduler (tcp://host:8786) instead of a local cluster"
+    ),
 ) -> None:
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
+    from flows.runners import RunnerUnavailable, require_dask
     from flows.scan import failed_versions, new_files, scan_corpus
     from store import finish_run, known_versions, open_db, start_run
 
+    if runner != "dask" and (dask_workers or dask_address):
+        typer.echo("error: --dask-workers and --dask-address go with --runner dask", err=True)
+        raise typer.Exit(2)
+    if runner == "dask":
+        if workers:
+            typer.echo(
+                "error: --workers is the thread runner's process pool; with --runner dask use --dask-workers",
+                err=True,
+            )
+            raise typer.Exit(2)
+        try:
+            require_dask()
+        except RunnerUnavailable as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
     if not corpus.is_dir():
         typer.echo(f"error: corpus folder not found: {corpus}", err=True)
         raise typer.Exit(2)
@@ -76,7 +118,8 @@ def run(
     from flows.settings import prefect_session
 
     with prefect_session():
-        from flows.ingest import ingest_corpus, on_progress
+        from flows.ingest import on_progress
+        from flows.runners import run_ingest
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as progress:
@@ -86,7 +129,14 @@ def run(
                 progress.update(bar, completed=done, total=total, description=source[-40:])
 
             with on_progress(advance):
-                summary = ingest_corpus(
-                    corpus=corpus, db_path=db, max_workers=workers or None, retry_failed=retry_failed
+                summary = run_ingest(
+                    corpus,
+                    db,
+                    runner=runner.value,
+                    dask_workers=dask_workers or None,
+                    dask_address=dask_address,
+                    max_workers=workers or None,
+                    retry_failed=retry_failed,
+                    review_pages=review_pages,
                 )
-    print_summary(summary.files_seen, summary.files_new, summary.errors, db)
+    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir)

@@ -5,11 +5,19 @@ store/; this module only adds Prefect: retries, logging, the run report artifact
 Tasks are coarse (a batch of files each): Prefect's server stalls on SQLite locks
 under many small task runs. One writer: outcomes are saved here, in the flow's
 thread, one transaction per speech, so a killed run leaves no half-written speech.
+Each batch task also writes the review pages of its speeches (flows/work.py), next
+to the database; the flow stores each page's path with its speech.
+
+The task runner is the caller's choice (flows/runners.py): Prefect's default thread
+runner, or a DaskTaskRunner whose worker processes run the batches. The task takes
+no process pool: the flow's own pool (thread runner only) is looked up by a key, so
+the task's arguments stay plain data that can travel to a Dask worker.
 """
 
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -19,11 +27,12 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run, task_run
 
 from flows.report import RunSummary, persist, report_markdown, report_table
 from flows.scan import failed_versions, new_files, scan_corpus
-from flows.work import Outcome, batch_executor, batches, choose_workers, run_batch
+from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
 from store import (
     counts,
     finish_run,
@@ -37,8 +46,16 @@ from store import (
 READ_RETRIES = 2
 
 # (done, total, source) after each file; the CLI's progress bar listens here.
+# The flow and task functions reach module state (listeners, pools) only through
+# module-level functions: a Dask runner pickles them by value, with every global they
+# name, and a listener holds the CLI's progress bar (locks: cannot be pickled).
 ProgressFn = Callable[[int, int, str], None]
 _listeners: list[ProgressFn] = []
+
+
+def _notify(done: int, total: int, source: str) -> None:
+    for fn in list(_listeners):
+        fn(done, total, source)
 
 
 @contextlib.contextmanager
@@ -64,6 +81,39 @@ def _retry_only_reads(_task: Any, _run: Any, state: Any) -> bool:
     return False
 
 
+# The flow's own process pools, by key: a task finds its flow's pool here (same process).
+_pools: dict[str, Executor] = {}
+
+
+@contextlib.contextmanager
+def _registered(pool: Executor | None) -> Iterator[str | None]:
+    if pool is None:
+        yield None
+        return
+    key = uuid.uuid4().hex
+    _pools[key] = pool
+    try:
+        yield key
+    finally:
+        del _pools[key]
+
+
+def _pool(key: str | None) -> Executor | None:
+    return _pools.get(key) if key else None
+
+
+def _dask_slots() -> int | None:
+    """Worker threads of the flow's Dask cluster, or None when the runner is not Dask."""
+    ctx = FlowRunContext.get()
+    runner = getattr(ctx, "task_runner", None)
+    if runner is None or type(runner).__name__ != "DaskTaskRunner":
+        return None
+    try:
+        return max(1, sum(runner.client.nthreads().values()))
+    except Exception:
+        return None
+
+
 @task(
     retries=READ_RETRIES,
     retry_delay_seconds=2,
@@ -71,9 +121,16 @@ def _retry_only_reads(_task: Any, _run: Any, state: Any) -> bool:
     cache_policy=NO_CACHE,
     task_run_name="extract-{label}",
 )
-def extract_batch(batch: list[Any], pool: Executor | None, label: str) -> list[Outcome]:
-    """Extract a batch; retried (only) when a file could not be read, never on parse errors."""
-    outcomes = run_batch(batch, pool)
+def extract_batch(
+    batch: list[Any], label: str, pages_dir: str | None = None, pool_key: str | None = None
+) -> list[Outcome]:
+    """Extract a batch and write its review pages into `pages_dir` (None: no pages).
+
+    Retried (only) when a file could not be read, never on parse errors. `pool_key`
+    names the flow's own process pool; on a Dask worker there is none and the batch
+    is extracted in the worker's process.
+    """
+    outcomes = run_batch(batch, _pool(pool_key), Path(pages_dir) if pages_dir else None)
     unread = [o.file.source for o in outcomes if o.transient]
     if unread and task_run.get_run_count() <= READ_RETRIES:
         raise TransientReadError(f"could not read {', '.join(unread)}")
@@ -86,29 +143,50 @@ def ingest_corpus(
     db_path: Path = Path("speechtasks.db"),
     max_workers: int | None = None,
     retry_failed: bool = False,
+    review_pages: bool = True,
 ) -> RunSummary:
-    """Process the new and changed files of `corpus` into the task database."""
+    """Process the new and changed files of `corpus` into the task database.
+
+    With `review_pages`, each stored speech's review page is written to
+    `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
+    """
     logger = get_run_logger()
     db = open_db(db_path)
     sync_actor_labels(db)
     run_id = start_run(db)
     files = scan_corpus(Path(corpus))
     todo = new_files(files, known_versions(db), None if retry_failed else failed_versions(db))
-    workers = choose_workers(todo, max_workers)
-    logger.info("%d files in %s, %d new or changed; %d process(es)", len(files), corpus, len(todo), workers)
-    summary = RunSummary(run_id, len(files), len(todo), workers=workers, flow_run_id=flow_run.get_id())
-    with batch_executor(workers) as pool:
-        chunks = batches(todo)
+    dask_slots = _dask_slots() if todo else None
+    # On Dask the cluster's workers are the processes; the flow's own pool stays off.
+    workers = 1 if dask_slots else choose_workers(todo, max_workers)
+    pages = str(review_dir(db_path)) if review_pages else None
+    slots = dask_slots or workers
+    how = f"a Dask cluster of {dask_slots} workers" if dask_slots else f"{workers} process(es)"
+    logger.info("%d files in %s, %d new or changed; %s", len(files), corpus, len(todo), how)
+    summary = RunSummary(
+        run_id,
+        len(files),
+        len(todo),
+        workers=workers,
+        flow_run_id=flow_run.get_id(),
+        runner=f"dask ({dask_slots} workers)" if dask_slots else "thread",
+        review_dir=pages,
+    )
+    with batch_executor(workers) as pool, _registered(pool) as pool_key:
+        # Coarse batches (Prefect stalls under many small task runs), but at least one per
+        # process when there are few files, so every worker gets a share.
+        chunks = batches(todo, max(1, min(BATCH_SIZE, -(-len(todo) // slots))))
         # A bounded window of batches in flight: each one's extractions are dropped once
         # saved, so memory stays flat however large the corpus (submitting all up front
         # kept every extraction alive until the flow ended: +41 % RSS from 500 to 2,000 files).
-        window = max(2, 2 * workers)
+        window = max(2, 2 * slots)
         pending: deque[tuple[list[Any], Any]] = deque()
         submitted = 0
         while submitted < len(chunks) or pending:
             while submitted < len(chunks) and len(pending) < window:
                 label = f"{submitted + 1}of{len(chunks)}"
-                pending.append((chunks[submitted], extract_batch.submit(chunks[submitted], pool, label)))
+                future = extract_batch.submit(chunks[submitted], label, pages, pool_key)
+                pending.append((chunks[submitted], future))
                 submitted += 1
             chunk, future = pending.popleft()
             state = future.wait() or future.state
@@ -117,8 +195,11 @@ def ingest_corpus(
                 row = persist(db, run_id, outcome, summary)
                 if row.status == "error":
                     logger.warning("not stored: %s: %s", row.file, row.reason)
-                for fn in list(_listeners):
-                    fn(len(summary.files), len(todo), row.file)
+                elif row.review_error:
+                    logger.warning(
+                        "stored, but its review page was not written: %s: %s", row.file, row.review_error
+                    )
+                _notify(len(summary.files), len(todo), row.file)
     finish_run(db, run_id, files_seen=len(files), files_new=len(todo), errors=len(summary.errors))
     summary.by_category = requirements_by_category(db)
     summary.totals = counts(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -35,8 +36,18 @@ def render_review(text: str, extraction: Extraction) -> str:
 
 
 def write_review_page(path: Path, text: str, extraction: Extraction) -> Path:
-    """Write the review page of one speech to `path` (UTF-8); returns the path."""
+    """Write the review page of one speech to `path` (UTF-8); returns the path.
+
+    Written to a temporary file beside it and renamed into place, so a reader (or a
+    run killed mid-write) never sees half a page.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_review(text, extraction), encoding="utf-8")
+    html = render_review(text, extraction)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

@@ -27,10 +27,14 @@ class SaveResult:
     requirements: int
 
 
-def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult:
+def save_extraction(
+    db: Database, result: Extraction, source: str, review_path: str | None = None
+) -> SaveResult:
     """Store one speech version and everything extracted from it, all or nothing.
 
-    `source` is the file's path relative to the corpus. The source's previous
+    `source` is the file's path relative to the corpus; `review_path`, when given, is
+    the review page written for this version (`speeches.review_path`, in the same
+    transaction, so a stored speech never points at a page of another run). The source's previous
     version is marked superseded by this one. Requirements are upserted by their
     stable id, so an unchanged requirement keeps its row (and its `task_tracking`
     row); those the new version no longer has are marked `superseded`, never
@@ -51,9 +55,12 @@ def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult
             )
         ]
         if existing:
-            db["speeches"].update(sid, {"superseded_by": None})
+            update: dict[str, str | None] = {"superseded_by": None}
+            if review_path is not None:
+                update["review_path"] = review_path
+            db["speeches"].update(sid, update)
         else:
-            _insert_speech(db, result, source, sid)
+            _insert_speech(db, result, source, sid, review_path)
         _upsert_requirements(db, result, sid)
         keep = {r.id for r in result.requirements}
         for old in older:
@@ -68,7 +75,7 @@ def save_extraction(db: Database, result: Extraction, source: str) -> SaveResult
     return SaveResult(sid, True, n)
 
 
-def _insert_speech(db: Database, result: Extraction, source: str, sid: str) -> None:
+def _insert_speech(db: Database, result: Extraction, source: str, sid: str, review_path: str | None) -> None:
     version = db.execute("select coalesce(max(version), 0) + 1 from speeches where source = ?", [source])
     db["speeches"].insert(
         {
@@ -82,6 +89,7 @@ def _insert_speech(db: Database, result: Extraction, source: str, sid: str) -> N
             "ingested_at": now(),
             "superseded_by": None,
             "version": version.fetchone()[0],
+            "review_path": review_path,
         }
     )
     db["sections"].insert_all(
@@ -142,6 +150,11 @@ def _upsert_requirements(db: Database, result: Extraction, sid: str) -> None:
         ),
         replace=True,
     )
+
+
+def set_review_path(db: Database, speech_id: str, path: str | None) -> None:
+    """Record (or clear, with None) where the review page of a stored speech version is."""
+    db["speeches"].update(speech_id, {"review_path": path})
 
 
 def set_tracking(
