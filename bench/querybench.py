@@ -1,14 +1,22 @@
-"""(e) Queries at a million requirement rows: `tasks --actor` and search, p50/p95.
+"""(e) Queries at a million requirement rows: what `speechtasks tasks` does, p50/p95.
+
+A user asks for a page: `tasks --actor X` and `tasks --search WORD` show the first 50
+tasks in speech order, and `--after CURSOR` the next 50. Each is timed through the
+store's API (`store.task_page`), for every actor category and for search words of one,
+two and four characters (each through its own index).
 
 The database is built through the store's own schema (`store.open_db` applies the
 migrations, so the FTS triggers and views are the real ones), then filled with bulk
-`executemany` inserts of requirements drawn from the real corpus's extractions. It
-is cached under bench/out/, keyed by row count, seed and the migration names.
+`executemany` inserts of requirements drawn from the real corpus's extractions; the
+triggers are set aside during the load and the derived tables (both FTS indexes,
+`task_order`) filled in one pass each at the end, each pass timed. It is cached under
+bench/out/, keyed by row count, seed and the migration names.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import time
 from dataclasses import dataclass
@@ -20,6 +28,8 @@ from bench.measure import log, median, percentile, timed
 
 REQS_PER_SPEECH = 50
 SECTIONS_PER_SPEECH = 4
+PAGE = 50  # what `speechtasks tasks` shows
+ONE_CHAR_TERMS = ("书", "税", "港", "粮", "艺", "鼓")
 TWO_CHAR_TERMS = ("监督", "书记", "扶贫", "就业", "教育")
 LONG_TERMS = ("营商环境", "乡村振兴", "生态环境", "体制改革", "党风廉政")
 
@@ -81,15 +91,13 @@ def build_db(path: Path, rows: int, source: Path, seed: int = 7) -> dict[str, An
         for t in ("speeches", "sections", "requirements", "requirement_actors")
     }
     conn = db.conn
-    # Bulk-load settings for this build only; the FTS triggers are set aside and the
-    # index rebuilt in one pass at the end (much faster than a trigger per row), then
-    # the triggers are restored from their own stored SQL.
+    # Bulk-load settings for this build only; every trigger is set aside and the derived
+    # tables (FTS indexes, task_order) filled in one pass each at the end (much faster
+    # than a trigger per row), then the triggers are restored from their own stored SQL.
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
     conn.execute("pragma cache_size = -400000")
-    triggers = conn.execute(
-        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'requirements'"
-    ).fetchall()
+    triggers = conn.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall()
     for name, _ in triggers:
         conn.execute(f"drop trigger [{name}]")
 
@@ -189,17 +197,40 @@ def build_db(path: Path, rows: int, source: Path, seed: int = 7) -> dict[str, An
             done += REQS_PER_SPEECH
             if done % 200_000 == 0:
                 log(f"(e) {done:,} requirement rows ({time.perf_counter() - start:.0f}s)")
-    fts = [r[0] for r in conn.execute("select name from sqlite_master where name = 'requirements_fts'")]
+    rows_s = time.perf_counter() - start
+    parts = {}
     with conn:
-        if fts:
-            log("(e) rebuilding the FTS index")
-            conn.execute("insert into requirements_fts (requirements_fts) values ('rebuild')")
+        for name, fill in derived_fills(db).items():
+            log(f"(e) filling {name}")
+            began = time.perf_counter()
+            fill()
+            parts[name] = round(time.perf_counter() - began, 1)
+            log(f"(e) {name}: {parts[name]:.0f}s")
         for _, sql in triggers:
             conn.execute(sql)
     conn.execute("analyze")
     conn.execute("pragma journal_mode = wal")
     db.close()
-    return {"pool": len(pool), "build_s": time.perf_counter() - start}
+    build = {"rows_s": round(rows_s, 1), **parts}
+    Path(f"{path}.build.json").write_text(json.dumps(build), "utf-8")
+    return {"pool": len(pool), "build_s": time.perf_counter() - start, **build}
+
+
+def derived_fills(db: Any) -> dict[str, Any]:
+    """What the triggers would have written, each as one pass over the loaded rows."""
+    from store.migrations import fill_bigrams, fill_task_order
+
+    tables = set(db.table_names())
+    fills = {}
+    if "requirements_fts" in tables:
+        fills["requirements_fts (trigram)"] = lambda: db.execute(
+            "insert into requirements_fts (requirements_fts) values ('rebuild')"
+        )
+    if "requirements_bigrams" in tables:
+        fills["requirements_bigrams"] = lambda: fill_bigrams(db)
+    if "task_order" in tables:
+        fills["task_order"] = lambda: fill_task_order(db)
+    return fills
 
 
 @dataclass(frozen=True)
@@ -231,7 +262,7 @@ def time_query(name: str, what: str, calls: list[Any], budget_s: float, min_runs
 
 
 def pick_terms(db: Any, candidates: tuple[str, ...], n: int = 3) -> list[str]:
-    """Terms present in the database, most common last-resort: the ones that match something."""
+    """Terms present in the database, in the order given: the ones that match something."""
     found = []
     for term in candidates:
         hit = db.execute("select 1 from requirements where instr(text, ?) > 0 limit 1", [term]).fetchone()
@@ -240,13 +271,18 @@ def pick_terms(db: Any, candidates: tuple[str, ...], n: int = 3) -> list[str]:
     return found[:n] or list(candidates[:1])
 
 
-def measure_queries(path: Path, budget_s: float) -> tuple[list[QueryTiming], dict[str, Any]]:
-    from store import open_db, query_tasks, task_filter
+def build_note(path: Path) -> str:
+    """How long each derived table took to fill when the database was built (if recorded)."""
+    sidecar = Path(f"{path}.build.json")
+    if not sidecar.exists():
+        return ""
+    parts = json.loads(sidecar.read_text("utf-8"))
+    return "; build: " + ", ".join(f"{k} {v:.0f} s" for k, v in parts.items())
 
-    try:
-        from store import search_requirements
-    except ImportError:  # the search API is not there yet: time the instr() query it would run
-        search_requirements = None
+
+def measure_queries(path: Path, budget_s: float) -> tuple[list[QueryTiming], dict[str, Any]]:
+    from store import open_db, task_page
+    from store.queries import _keys
 
     db = open_db(path)
     rows = db["requirements"].count
@@ -256,60 +292,65 @@ def measure_queries(path: Path, budget_s: float) -> tuple[list[QueryTiming], dic
             "select category, count(*) n from requirement_actors group by category order by n desc"
         )
     ]
-    short = pick_terms(db, TWO_CHAR_TERMS)
-    long = pick_terms(db, LONG_TERMS)
+    terms = {n: pick_terms(db, c) for n, c in ((1, ONE_CHAR_TERMS), (2, TWO_CHAR_TERMS), (4, LONG_TERMS))}
 
-    def search(term: str) -> list[dict[str, Any]]:
-        if search_requirements is not None:
-            return search_requirements(db, term)
-        return list(db.query("select id from requirements where instr(text, ?) > 0", [term]))
+    def page(**filters: Any) -> list[dict[str, Any]]:
+        return task_page(db, limit=PAGE, **filters).rows
 
-    def first_page(**filters: Any) -> list[dict[str, Any]]:
-        where, params = task_filter(**filters)
-        sql = f"select * from tasks k where {where} order by k.source, k.char_start limit 50"
-        return list(db.query(sql, params))
+    def second_pages(**filters: Any) -> list[Any]:
+        """Calls that each read the page after a first page (its cursor taken outside the timing)."""
+        calls = []
+        for key, values in filters.items():
+            for v in values:
+                after = task_page(db, limit=PAGE, **{key: v}).after
+                if after:
+                    calls.append(
+                        lambda a=after, k=key, v=v: task_page(db, limit=PAGE, after=a, **{k: v}).rows
+                    )
+        return calls or [lambda: []]
 
-    api = "store.search_requirements" if search_requirements is not None else "instr() on requirements.text"
+    api = f"`store.task_page(limit={PAGE}, …)` (what `speechtasks tasks` shows)"
     out = [
         time_query(
-            "tasks --actor",
-            f"`query_tasks(actor=…)`, every category in turn ({len(categories)}), all matching rows",
-            [lambda c=c: query_tasks(db, actor=c) for c in categories],
-            budget_s,
-        ),
-        time_query(
-            "search, 2-char term",
-            f"`{api}` for {'/'.join(short)} (instr path), all matching rows",
-            [lambda t=t: search(t) for t in short],
-            budget_s,
-        ),
-        time_query(
-            "search, 4-char term",
-            f"`{api}` for {'/'.join(long)} (FTS5 trigram path), all matching rows",
-            [lambda t=t: search(t) for t in long],
-            budget_s,
-        ),
-        time_query(
             "tasks --actor, first 50",
-            "the same filter through `store.task_filter` with `limit 50` (not a store API yet)",
-            [lambda c=c: first_page(actor=c) for c in categories],
+            f"{api} with `actor=`, every category in turn ({len(categories)})",
+            [lambda c=c: page(actor=c) for c in categories],
             budget_s,
         ),
         time_query(
-            "search 4-char, first 50",
-            "`task_filter(search=…)` with `limit 50` (not a store API yet)",
-            [lambda t=t: first_page(search=t) for t in long],
+            "tasks --actor, page 2",
+            "the next page, `after=` the first page's keyset cursor, every category in turn",
+            second_pages(actor=categories),
+            budget_s,
+        ),
+        time_query(
+            "tasks, first 50",
+            f"{api}, no filter",
+            [lambda: page()],
             budget_s,
         ),
     ]
-    plan_where, plan_params = task_filter(actor=categories[0] if categories else "all_units")
-    plan = [
-        r[-1]
-        for r in db.execute(
-            f"explain query plan select * from tasks k where {plan_where} order by k.source, k.char_start",
-            plan_params,
-        ).fetchall()
-    ]
+    for n, index in ((1, "bigram index, prefix"), (2, "bigram index"), (4, "trigram index")):
+        out.append(
+            time_query(
+                f"search, {n}-char term, first 50",
+                f"{api} with `search=` {'/'.join(terms[n])} ({index}, checked with instr())"
+                + (build_note(path) if n == 4 else ""),
+                [lambda t=t: page(search=t) for t in terms[n]],
+                budget_s,
+            )
+        )
+    out.append(
+        time_query(
+            "search, 2-char term, page 2",
+            "the next page of the 2-char search, `after=` the first page's cursor",
+            second_pages(search=terms[2]),
+            budget_s,
+        )
+    )
+    keys = _keys(categories[0] if categories else "all_units", None, [], None, None, None)
+    sql, params = keys.ordered(PAGE + 1)
+    plan = [r[-1] for r in db.execute(f"explain query plan {sql}", params).fetchall()]
     info = {"rows": rows, "categories": categories, "plan": plan}
     db.close()
     return out, info

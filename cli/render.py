@@ -12,7 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 
-def print_rows(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None) -> None:
+def print_rows(
+    rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None, caption: str | None = None
+) -> None:
+    """`caption` is the table's footer (json and csv have none)."""
     if fmt == "json":
         sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=1, default=str) + "\n")
     elif fmt == "csv":
@@ -21,7 +24,7 @@ def print_rows(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = Non
             writer.writeheader()
             writer.writerows(rows)
     else:
-        table = Table(title=title, show_lines=False)
+        table = Table(title=title, caption=caption, show_lines=False)
         for col in rows[0] if rows else []:
             table.add_column(col, overflow="fold")
         for row in rows:

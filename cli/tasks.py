@@ -20,6 +20,7 @@ class RowFormat(StrEnum):
 
 
 TABLE_COLUMNS = ("path", "heading", "actor_categories", "deadline", "source")
+TABLE_PAGE = 50  # rows a table shows unless --limit or --all says otherwise
 ActorFilter = typer.Option(None, "--actor", help="actor category code, e.g. principal, department")
 SpeechFilter = typer.Option(None, "--speech", help="speech id or source path")
 SearchFilter = typer.Option(
@@ -62,12 +63,41 @@ def tasks(
     kind: SectionKind | None = KindFilter,
     due_before: datetime | None = DueFilter,
     fmt: RowFormat = typer.Option(RowFormat.table, "--format", "-f", help="table | json | csv"),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        "-n",
+        min=1,
+        help=f"at most N tasks (default: {TABLE_PAGE} in a table, all in json/csv)",
+    ),
+    every: bool = typer.Option(False, "--all", help="every matching task, however many"),
+    after: str | None = typer.Option(
+        None, "--after", metavar="CURSOR", help="the page after CURSOR (printed under the previous page)"
+    ),
 ) -> None:
-    """List the active tasks (requirements) in the database, filtered."""
-    from store import open_db, query_tasks
+    """List the active tasks (requirements) in the database, filtered, a page at a time."""
+    from store import BadCursor, open_db, task_page
 
     require_db(db)
-    rows = query_tasks(open_db(db), **filters(actor, speech, search, kind, due_before))
+    if every:
+        limit = None
+    elif limit is None and fmt is RowFormat.table:
+        limit = TABLE_PAGE
+    try:
+        page = task_page(
+            open_db(db), limit=limit, after=after, **filters(actor, speech, search, kind, due_before)
+        )
+    except BadCursor as exc:
+        typer.echo(f"error: {exc}; use the --after value printed under a page", err=True)
+        raise typer.Exit(2) from exc
+    rows = page.rows
+    more = (
+        f"more: add --after {page.after} for the next {limit}, or --all for every one" if page.after else None
+    )
     if fmt is RowFormat.table:  # a terminal is narrow: the columns a reader scans
         rows = [{k: r[k] for k in TABLE_COLUMNS} for r in rows]
-    print_rows(rows, fmt.value, title=f"{len(rows)} tasks")
+        print_rows(rows, fmt.value, title=f"{len(rows)} tasks", caption=more)
+    else:
+        print_rows(rows, fmt.value)
+        if more:  # stdout stays plain json/csv
+            typer.echo(more, err=True)

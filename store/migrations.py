@@ -257,22 +257,24 @@ ACTOR_ROW = "r.id = new.requirement_id and new.category is not null"
 M006_TRIGGERS = {
     "task_order_ri": f"""after insert on requirements begin {task_order_rows("r.id = new.id")} end""",
     "task_order_ru": f"""after update of id, speech_id, char_start, status on requirements begin
-        delete from task_order where requirement_id = old.id;
+        delete from task_order where rid = old.rowid;
         {task_order_rows("r.id = new.id")} end""",
-    "task_order_rd": "after delete on requirements begin delete from task_order where requirement_id = old.id; end",
+    "task_order_rd": "after delete on requirements begin delete from task_order where rid = old.rowid; end",
     "task_order_ai": f"""after insert on requirement_actors begin
         {TASK_ORDER_INSERT} {task_order_select("new.category", ACTOR_ROW)}; end""",
     "task_order_ad": """after delete on requirement_actors begin
-        delete from task_order where requirement_id = old.requirement_id and category = old.category
+        delete from task_order where category = old.category
+          and rid = (select rowid from requirements where id = old.requirement_id)
           and not exists (select 1 from requirement_actors
                           where requirement_id = old.requirement_id and category = old.category); end""",
     "task_order_au": f"""after update of requirement_id, category on requirement_actors begin
-        delete from task_order where requirement_id = old.requirement_id and category = old.category
+        delete from task_order where category = old.category
+          and rid = (select rowid from requirements where id = old.requirement_id)
           and not exists (select 1 from requirement_actors
                           where requirement_id = old.requirement_id and category = old.category);
         {TASK_ORDER_INSERT} {task_order_select("new.category", ACTOR_ROW)}; end""",
     "task_order_su": f"""after update of source on speeches begin
-        delete from task_order where requirement_id in (select id from requirements where speech_id = new.id);
+        delete from task_order where rid in (select rowid from requirements where speech_id = new.id);
         {task_order_rows("r.speech_id = new.id")} end""",
     "requirements_bigrams_ai": f"""after insert on requirements begin
         insert into requirements_bigrams (rowid, grams) values (new.rowid, {grams_sql("new")}); end""",
@@ -318,7 +320,7 @@ def m006_task_order_bigrams(db: Database) -> None:
              primary key (category, source, char_start, requirement_id)
            ) without rowid"""
     )
-    db.execute("create index task_order_requirement on task_order (requirement_id, category)")
+    db.execute("create index task_order_rid on task_order (rid, category)")
     db.execute(
         """create virtual table requirements_bigrams using fts5(
              grams, content='', detail=none, tokenize='unicode61')"""

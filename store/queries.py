@@ -88,6 +88,7 @@ def task_filter(
 KEY = ("t.source", "t.char_start", "t.requirement_id")
 FIRST_SCAN = 400  # a search first reads this many tasks in order: enough when its words are common
 FEW = 4000  # fewer index candidates than this are sorted; more, and the tasks are read in order
+CHECK_BATCH = 200  # sorted candidates checked against the text per query
 
 
 class BadCursor(ValueError):
@@ -143,13 +144,19 @@ class _Keys:
                   where {" and ".join([t_where, *self.on_r])} order by {order}{_limit(limit)}"""
         return sql, [self.category, *t_params, *self.r_params]
 
-    def from_index(self, index: Index, limit: int | None) -> tuple[str, list[Any]]:
-        """Keys of `index`'s candidates, sorted: the cheaper way when they are few."""
-        order = ", ".join(KEY)
-        sql = f"""select {order} from ({index.rowids()}) f cross join requirements r on r.rowid = f.rowid
-                  cross join task_order t on t.requirement_id = r.id and t.category = ?
-                  where {" and ".join(["1", *self.on_t, *self.on_r])} order by {order}{_limit(limit)}"""
-        return sql, [index.match, self.category, *self.t_params, *self.r_params]
+    def from_index(self, index: Index) -> tuple[str, list[Any]]:
+        """Keys (and rids) of `index`'s candidates in order, unchecked: the cheaper way when they are few."""
+        sql = f"""select {", ".join(KEY)}, t.rid from ({index.rowids()}) f
+                  cross join task_order t on t.rid = f.rowid and t.category = ?
+                  where {" and ".join(["1", *self.on_t])} order by {", ".join(KEY)}"""
+        return sql, [index.match, self.category, *self.t_params]
+
+    def passing(self, rids: list[int]) -> tuple[str, list[Any]]:
+        """The rids among `rids` whose requirement passes the row checks."""
+        sql = f"""select t.rid from task_order t cross join requirements r on r.rowid = t.rid
+                  where t.category = ? and t.rid in ({",".join("?" * len(rids))})
+                  and {" and ".join(["1", *self.on_r])}"""
+        return sql, [self.category, *rids, *self.r_params]
 
 
 def _limit(limit: int | None) -> str:
@@ -203,8 +210,21 @@ def _key_rows(db: Database, keys: _Keys, terms: list[str], limit: int | None) ->
     if candidates == 0:
         return []
     if candidates < FEW or limit is None:
-        return db.execute(*keys.from_index(index, limit)).fetchall()
+        return _checked_in_order(db, keys, index, limit)
     return db.execute(*keys.ordered(limit, probe=index)).fetchall()
+
+
+def _checked_in_order(db: Database, keys: _Keys, index: Index, limit: int | None) -> list[tuple[Any, ...]]:
+    """`index`'s candidates sorted by key, checked a batch at a time until `limit` pass."""
+    rows = db.execute(*keys.from_index(index))
+    found: list[tuple[Any, ...]] = []
+    while limit is None or len(found) < limit:
+        batch = rows.fetchmany(CHECK_BATCH)
+        if not batch:
+            break
+        passed = {r[0] for r in db.execute(*keys.passing([b[3] for b in batch]))}
+        found += [b[:3] for b in batch if b[3] in passed]
+    return found[:limit]
 
 
 def task_page(
