@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
@@ -175,12 +177,35 @@ def _clauses(toks: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return [c for c in out if c]
 
 
+# Sentences judged in the speech at hand (`one_speech`): sections and requirements ask
+# about the same sentences in chunks cut differently (a paragraph, an item inside it).
+_JUDGED: ContextVar[dict[str, bool] | None] = ContextVar("judged_sentences", default=None)
+
+
+@contextmanager
+def one_speech() -> Iterator[None]:
+    """Within the block, each distinct sentence is judged once. Scoped to one speech, so
+    a long run keeps no texts and each speech costs its own work."""
+    token = _JUDGED.set({})
+    try:
+        yield
+    finally:
+        _JUDGED.reset(token)
+
+
+def _asks(sentence: str) -> bool:
+    judged = _JUDGED.get()
+    if judged is None:
+        return sentence_asks(sentence)
+    asks = judged.get(sentence)
+    if asks is None:
+        asks = judged[sentence] = sentence_asks(sentence)
+    return asks
+
+
 @lru_cache(maxsize=8192)
 def _flags(chunk: str) -> tuple[tuple[int, int, bool], ...]:
-    out = []
-    for s in sentences(chunk, 0, len(chunk)):
-        out.append((s.start, s.end, sentence_asks(chunk[s.start : s.end])))
-    return tuple(out)
+    return tuple((s.start, s.end, _asks(chunk[s.start : s.end])) for s in sentences(chunk, 0, len(chunk)))
 
 
 def directive_sentences(text: str, span: Span) -> list[Span]:

@@ -8,6 +8,7 @@ from pathlib import Path, PurePath
 from extractors.actors import assign_actors
 from extractors.deadlines import find_deadline
 from extractors.decode import read_speech
+from extractors.directives import one_speech
 from extractors.outline import HEADING, Outline, heading_of, parse_outline
 from extractors.requirements import drafts_for
 from extractors.sections import classify_section
@@ -51,6 +52,11 @@ def _sections(outline: Outline) -> list[tuple[Section, object]]:
 
 
 def extract_text(text: str, speech: Speech) -> Extraction:
+    with one_speech():
+        return _extract(text, speech)
+
+
+def _extract(text: str, speech: Speech) -> Extraction:
     outline = parse_outline(text)
     sections: list[Section] = []
     requirements: list[Requirement] = []
