@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.options import CorpusOption, DbOption
+from cli.options import CorpusOption, DbOption, ReviewPagesOption
 
 
 def serve(
@@ -21,6 +21,7 @@ def serve(
         help="PREFECT_HOME of the local server started when PREFECT_API_URL is unset "
         "(default ~/.speechtasks/prefect-server)",
     ),
+    review_pages: bool = ReviewPagesOption,
 ) -> None:
     """Run the ingest flow on a schedule until stopped (Ctrl-C or SIGTERM).
 
@@ -36,7 +37,9 @@ def serve(
         typer.echo(f"error: corpus folder not found: {corpus}", err=True)
         raise typer.Exit(2)
     try:
-        serve_ingest(corpus, db, cron=cron, interval=interval, server_home=server_home)
+        serve_ingest(
+            corpus, db, cron=cron, interval=interval, server_home=server_home, review_pages=review_pages
+        )
     except (RuntimeError, TimeoutError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

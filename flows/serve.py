@@ -29,6 +29,7 @@ def serve_ingest(
     cron: str | None = None,
     interval: float | None = None,
     server_home: Path | None = None,
+    review_pages: bool = True,
 ) -> None:
     """Serve the flow on `cron` or every `interval` seconds; blocks until stopped.
 
@@ -39,7 +40,11 @@ def serve_ingest(
         raise ValueError("give exactly one of cron or interval")
     apply_env_defaults()
     # Served runs execute in subprocesses; they must find the same files from any cwd.
-    params = {"corpus": str(Path(corpus).resolve()), "db_path": str(Path(db_path).resolve())}
+    params: dict[str, str | bool] = {
+        "corpus": str(Path(corpus).resolve()),
+        "db_path": str(Path(db_path).resolve()),
+        "review_pages": review_pages,
+    }
     if os.environ.get("PREFECT_API_URL"):
         _serve(params, cron, interval)
         return
@@ -53,7 +58,7 @@ def serve_ingest(
         signal.signal(signal.SIGTERM, previous)
 
 
-def _serve(params: dict[str, str], cron: str | None, interval: float | None) -> None:
+def _serve(params: dict[str, str | bool], cron: str | None, interval: float | None) -> None:
     from prefect.types.entrypoint import EntrypointType
 
     from flows.ingest import ingest_corpus

@@ -38,12 +38,11 @@ def test_with_prefect_api_url_set_serve_uses_that_server(monkeypatch, tmp_path):
         serve, "_serve", lambda params, cron, interval: calls.append((params, cron, interval))
     )
     serve.serve_ingest(tmp_path, tmp_path / "t.db", cron="0 9 * * 1-5")
+    serve.serve_ingest(tmp_path, tmp_path / "t.db", interval=60, review_pages=False)
+    params = {"corpus": str(tmp_path.resolve()), "db_path": str((tmp_path / "t.db").resolve())}
     assert calls == [
-        (
-            {"corpus": str(tmp_path.resolve()), "db_path": str((tmp_path / "t.db").resolve())},
-            "0 9 * * 1-5",
-            None,
-        )
+        ({**params, "review_pages": True}, "0 9 * * 1-5", None),
+        ({**params, "review_pages": False}, None, 60),
     ]
 
 
