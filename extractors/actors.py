@@ -2,313 +2,25 @@
 
 A mention (extractors/nlp.py) is an explicit subject when it stands before a directive
 word (要, 必须, 负责 …) in its clause, alone or coordinated, or when a comma-joined
-earlier clause of the same sentence made it the topic (`我们党是…，必须…`). It is not
-one when it is only a modifier (`政府工作`, `企业的改革`, `我们的…`), an object or a
-steered party (`对X`, `支持X`, `发挥X…作用`), a speaker (`我们讲…`) or a future
-commitment (`我们将…`). The cue words are data: `[subject]` of extractors/data/actors.toml.
+earlier clause of the same sentence made it the topic (`我们党是…，必须…`). Which
+mentions of a clause can be subjects at all is decided clause by clause
+(extractors/clauses.py); this module walks the sentences of a span and carries
+subjects across their clauses.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.clauses import CLAUSE_END, CONNECTOR, SENTENCE_END, Clause, cues
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.nlp import Mention, get_nlp
 from extractors.text import Span
 from schemas import ActorAssignment, ActorCategory, Basis
 
-SENTENCE_END = "。！？!?；;\n"
-CLAUSE_END = "，,：:"
-# Between two coordinated mentions: a conjunction, maybe a qualifier of the second.
-_CONNECTOR = re.compile(
-    r"^(?:和|与|及|及其|以及|、|同|或|或者|，?尤其是|，?特别是|，?包括|，?乃至)"
-    r"(?:所有|一切|全体|广大|全国|有关|相关|有条件的|其|各)?$"
-)
 _SPEAKERS_OWN = {"政府", "人民政府"}  # all_units, unless 各级 distributes over them
 _DISTRIBUTIVE = ("各级", "地方各级")
-_NOUNISH = ("n", "vn", "f", "s")  # a following word with these tags makes a mention a modifier
-
-
-@dataclass(frozen=True)
-class _Word:
-    text: str
-    start: int
-    end: int
-
-
-class _Cues:
-    """The lexicon's subject cues, compiled once per lexicon."""
-
-    def __init__(self, lexicon: Lexicon) -> None:
-        s = lexicon.subject
-        self.triggers = re.compile(
-            "|".join(sorted((re.escape(t) for t in s.triggers if "…" not in t), key=len, reverse=True))
-        )
-        self.not_triggers = tuple(s.not_triggers)
-        self.adverbs = set(s.adverbs)
-        self.governors = set(s.governors)
-        self.saying = set(s.saying)
-        self.future = set(s.future)
-        # 是X的职责 assigns; 是X的一项任务 only describes.
-        self.duty = re.compile(
-            r"的(?![一两几])[\u4e00-\u9fa5]{0,4}?(?:" + "|".join(map(re.escape, s.duty_nouns)) + ")"
-        )
-        self.subject_followers = set(s.subject_followers)
-        self.reflexives = set(s.reflexives)
-        self.pivots = set(s.pivots)
-        self.shared_heads = tuple(s.shared_heads)
-        self.qualifiers = set(s.qualifiers)
-        self.modifier_followers = set(s.modifier_followers)
-
-
-@lru_cache(maxsize=4)
-def _cues(lexicon: Lexicon) -> _Cues:
-    return _Cues(lexicon)
-
-
-def _valid_trigger(
-    text: str, pos: int, end: int, word: str, cues: _Cues, clause_start: int, is_verb: Callable[[str], bool]
-) -> bool:
-    """Is the trigger at `pos` a directive, not part of 要求/重要/负责人, 不要 or a noun phrase?"""
-    for nt in cues.not_triggers:
-        k = nt.find(word)
-        while k >= 0:
-            if text.startswith(nt, pos - k):
-                return False
-            k = nt.find(word, k + 1)
-    after = pos + len(word)
-    if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
-        return False  # 勇于负责， : intransitive, no task follows
-    # `我们应当做的`, `必须坚持的原则是`: the trigger sits inside a noun phrase.
-    if re.match(r"[\u4e00-\u9fa5]{1,6}?的[\u4e00-\u9fa5]{0,3}(?:是|[，,])", text[after:end]):
-        return False
-    # `有他必须遵守的义务`: trigger + verb + 的 + a short noun to the clause's end.
-    rel = re.match(r"([\u4e00-\u9fa5]{1,4}?)的([^，,。；;！？]{0,8})$", text[after:end])
-    if rel and is_verb(rel.group(1)) and not cues.triggers.search(rel.group(2)):
-        return False
-    # `比我们的预料要好得多`: a comparison, no task.
-    if word == "要" and "比" in text[clause_start:pos]:
-        return False
-    # `向/对 X 负责`: being accountable to someone is no task.
-    return not (word == "负责" and re.search(r"[向对][^，,]*$", text[clause_start:pos]))
-
-
-def _triggers(
-    text: str, start: int, end: int, mentions: list[Mention], cues: _Cues, is_verb: Callable[[str], bool]
-) -> list[int]:
-    inside = [(m.start, m.end) for m in mentions]
-    out = []
-    for m in cues.triggers.finditer(text, start, end):
-        if any(s <= m.start() < e for s, e in inside):
-            continue  # 负责干部: a word of the mention itself
-        if _valid_trigger(text, m.start(), end, m.group(), cues, start, is_verb):
-            out.append(m.start())
-    return out
-
-
-def _words(text: str, start: int, end: int, lexicon: Lexicon) -> list[_Word]:
-    out, pos = [], start
-    for w in get_nlp(lexicon).words(text[start:end]):
-        out.append(_Word(w, pos, pos + len(w)))
-        pos += len(w)
-    return out
-
-
-class _Clause:
-    """One comma-delimited clause: its mentions judged, its directive triggers."""
-
-    def __init__(self, text: str, start: int, end: int, mentions: list[Mention], lexicon: Lexicon) -> None:
-        self.text, self.start, self.end, self.lexicon = text, start, end, lexicon
-        self.cues = _cues(lexicon)
-        self.nlp = get_nlp(lexicon)
-        # Words are needed around mentions only: up to a few past the last one.
-        self.words = _words(text, start, min(end, mentions[-1].end + 8), lexicon) if mentions else []
-        self.triggers = _triggers(text, start, end, mentions, self.cues, self._ends_in_verb)
-        whole = [w for m in mentions if (w := self._whole_word(m)) is not None and not self._in_title(m)]
-        listed: list[Mention] = []
-        for m in whole:
-            *pieces, head = self._shared_head(m)
-            listed.extend(p for p in pieces if not _overlaps(p, whole))
-            listed.append(head)
-        self.mentions = sorted(listed, key=lambda m: m.start)
-        self.resets_carry = False
-
-    def _in_title(self, m: Mention) -> bool:
-        """《党委（党组）落实…规定》: words of a title name no actor."""
-        before = self.text[self.start : m.start]
-        return before.count("《") > before.count("》")
-
-    def _shared_head(self, m: Mention) -> list[Mention]:
-        """审计、监察、财政部门: each listed word shares the head (审计部门, 监察部门 …)."""
-        head = next((h for h in self.cues.shared_heads if m.text.endswith(h)), None)
-        if head is None:
-            return [m]
-        aliases = self.lexicon.aliases
-        if m.text == head:  # jieba cut 财政/部门: the word before is the head's modifier
-            w = next((w for w in self.words if w.end == m.start), None)
-            if w is not None and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", w.text) and not self._is_verb(w.text):
-                m = Mention(aliases.get(w.text + head, m.category), w.text + head, w.start, m.end)
-        listed = re.search(r"((?:[\u4e00-\u9fa5]{2,4}、)+)$", self.text[self.start : m.start])
-        if listed is None or m.text == head:
-            return [m]
-        out, pos = [], m.start - len(listed.group(1))
-        for piece in listed.group(1).split("、")[:-1]:
-            bare = re.sub(r"^(?:各级|各|有关|相关)", "", piece)
-            at = pos + len(piece) - len(bare)
-            out.append(Mention(aliases.get(bare + head, m.category), bare, at, at + len(bare)))
-            pos += len(piece) + 1
-        return [*out, m]
-
-    def _whole_word(self, m: Mention) -> Mention | None:
-        """The mention as a word: 商业部门 (a kind of 部门) grows to the word; 企业家 is none."""
-        for w in self.words:
-            if w.start <= m.start and m.end <= w.end and (w.end - w.start) > (m.end - m.start):
-                if w.text in self.lexicon.aliases or self.nlp.tag(w.text) == "x":
-                    return m
-                if w.end == m.end:
-                    return Mention(m.category, w.text, w.start, w.end)
-                return None
-        for w in self.words:
-            if w.start < m.end < w.end and w.text not in self.lexicon.aliases and self.nlp.tag(w.text) != "x":
-                return None  # 党领导人民: jieba reads 领导/人民, not 领导人
-        if m.text not in self.lexicon.aliases:
-            # A unit rule matched from a verb on (发展企业集团): the name starts after it.
-            for w in self.words:
-                if m.start <= w.start and w.end < m.end and w.start == m.start and self._is_verb(w.text):
-                    m = Mention(m.category, self.text[w.end : m.end], w.end, m.end)
-        return m
-
-    def _ends_in_verb(self, piece: str) -> bool:
-        words = self.nlp.words(piece)
-        return bool(words) and self.nlp.tag(words[-1]).startswith("v")
-
-    def _word_at(self, pos: int) -> _Word | None:
-        i = bisect_left([w.start for w in self.words], pos)
-        return self.words[i] if i < len(self.words) and self.words[i].start == pos else None
-
-    def _next_word(self, pos: int) -> _Word | None:
-        return next((w for w in self.words if w.start >= pos), None)
-
-    def _directly_before_trigger(self, m: Mention) -> bool:
-        """Only adverbs stand between the mention and a trigger (要求我们必须…)."""
-        pos = m.end
-        while pos < self.end:
-            if pos in self.triggers:
-                return True
-            w = self._word_at(pos) or self._next_word(pos)
-            if w is None or w.text not in self.cues.adverbs:
-                return False
-            pos = w.end
-        return False
-
-    def is_duty(self, m: Mention) -> bool:
-        """`是 X 的职责`: X is assigned as by a trigger."""
-        hit = self.cues.duty.match(self.text, m.end, self.end)
-        if hit is None:
-            return False
-        # 是各级政府的职责 / 我们的主要任务，就是… / 政府的责任是…
-        return "是" in self.text[self.start : m.start] or bool(
-            re.match(r"[，,]?就?是", self.text[hit.end() : hit.end() + 3])
-        )
-
-    def blocked(self, m: Mention, mentions: list[Mention]) -> bool:
-        """Is the mention no subject: a modifier, qualifier, object, steered, speaker or future?"""
-        if self.is_duty(m):
-            return False
-        tail = self._group_tail(m, mentions)
-        if self.text.startswith("的", tail.end) and not self.is_duty(tail):
-            return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
-        if any(o.start == m.end for o in mentions):
-            return True  # 全市政府系统各级党委: a qualifier of the next mention
-        nxt = self._next_word(m.end)
-        if nxt is not None and nxt.start == m.end and m.end not in self.triggers:
-            word = nxt.text
-            if word in self.cues.saying:
-                self.resets_carry = True
-                return True
-            if word in self.cues.future or (word in self.cues.adverbs and self._future_after(nxt.end)):
-                self.resets_carry = True
-                return True
-            if word in self.cues.reflexives:  # 党组自身建设: the word after decides
-                nxt = self._next_word(nxt.end) or nxt
-                word = nxt.text
-            if word not in self.cues.subject_followers and self.nlp.tag(word).startswith(_NOUNISH):
-                return True  # 政府工作, 领导班子内部: the mention modifies a noun
-            if self._is_verb(word) and nxt.end in self.triggers:
-                return True  # 企业改制要…: the subject is an activity (国有企业改革要…)
-            if word in self.cues.pivots:
-                return True  # 中共中央号召…要: the one who asks, not the one asked
-            if word in self.cues.modifier_followers and not any(o.start == nxt.end for o in mentions):
-                return True  # 国家各项惠民政策…要: the mention modifies the noun phrase
-        # 工业部门正在兴建的骨干企业, 党的地方组织…的领导成员也要: the mention sits in a
-        # modifier of the trigger's real subject (a locative 在…的…中 frame aside).
-        nxt_trigger = next((t for t in self.triggers if t >= m.end), None)
-        limit = self.end if nxt_trigger is None else nxt_trigger
-        if any(tail.end <= o.start < limit and "的" in self.text[tail.end : o.start] for o in mentions):
-            return True
-        if nxt_trigger is not None:
-            between = self.text[tail.end : nxt_trigger]
-            if "的" in between and not re.match(r"[在于从对同]", between):
-                return True
-        prefix = [w for w in self.words if w.end <= m.start and not _covered(w, mentions)]
-        if any(w.text in self.cues.governors for w in prefix):
-            return True
-        # A verb before the mention makes it an object, unless a relative clause ends
-        # in 的 right before it (亏损的企业), or a pivot verb makes it the subject of a
-        # trigger that follows directly (要求我们必须…, 关键是各级政府要…).
-        last_de = max((i for i, w in enumerate(prefix) if w.text == "的"), default=-1)
-        if any(w.text not in self.cues.qualifiers for w in prefix[last_de + 1 :]):
-            last_de = -1  # 落后于发达的资本主义国家: 的 is no relative clause's end here
-        tail_words = prefix[last_de + 1 :]
-        verbs = [
-            w.text
-            for i, w in enumerate(tail_words)
-            if self._is_verb(w.text)
-            # 印发了: an aspect particle marks a verb whatever jieba's tag says
-            or (i + 1 < len(tail_words) and tail_words[i + 1].text in ("了", "着", "过"))
-        ]
-        if not verbs:
-            return False
-        return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
-
-    def _is_verb(self, word: str) -> bool:
-        tag = self.nlp.tag(word)
-        if tag.startswith("v"):
-            return True
-        # jieba's tags for some set phrases are noise (建立健全 → nr): ask their first word.
-        return tag in ("nr", "x", "l", "i") and len(word) > 2 and self.nlp.tag(word[:2]).startswith("v")
-
-    def own_predicate(self) -> bool:
-        """这就决定了我们必须…: a verb before the trigger means the clause has its own
-        subject and predicate, so an earlier clause's subject does not carry into it."""
-        if not self.triggers:
-            return False
-        words = self.words or _words(self.text, self.start, self.triggers[0], self.lexicon)
-        return any(w.end <= self.triggers[0] and self._is_verb(w.text) for w in words)
-
-    def _group_tail(self, m: Mention, mentions: list[Mention]) -> Mention:
-        """The last mention coordinated with m (各级政府及其有关部门 → 有关部门)."""
-        tail = m
-        for o in mentions:
-            if o.start >= tail.end and _CONNECTOR.match(self.text[tail.end : o.start]):
-                tail = o
-        return tail
-
-    def _future_after(self, pos: int) -> bool:
-        w = self._word_at(pos)
-        return w is not None and w.text in self.cues.future
-
-
-def _overlaps(x: Mention, mentions: list[Mention]) -> bool:
-    return any(x.start < m.end and m.start < x.end for m in mentions)
-
-
-def _covered(w: _Word, mentions: list[Mention]) -> bool:
-    return any(m.start <= w.start and w.end <= m.end for m in mentions)
 
 
 def _relabel(text: str, group: list[Mention]) -> list[tuple[Mention, ActorCategory]]:
@@ -317,7 +29,7 @@ def _relabel(text: str, group: list[Mention]) -> list[tuple[Mention, ActorCatego
     distributive = False
     prev: Mention | None = None
     for m in group:
-        joined = prev is not None and _CONNECTOR.match(text[prev.end : m.start])
+        joined = prev is not None and CONNECTOR.match(text[prev.end : m.start])
         if not joined:
             distributive = False
         if m.text.startswith(_DISTRIBUTIVE):
@@ -354,14 +66,14 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
     """Explicit subjects in text[start:end], in order of their mentions."""
     all_mentions = get_nlp(lexicon).find_mentions(text)
     starts = [m.start for m in all_mentions]
-    cues = _cues(lexicon)
+    cue = cues(lexicon)
     found: list[tuple[Mention, ActorCategory]] = []
     for sentence in _clauses(text, start, end):
         # Only clauses up to the last one with a directive cue can give a subject.
         cued = [
             i
             for i, (cs, ce) in enumerate(sentence)
-            if cues.triggers.search(text, cs, ce) or cues.duty.search(text, cs, ce)
+            if cue.triggers.search(text, cs, ce) or cue.duty.search(text, cs, ce)
         ]
         if not cued:
             continue
@@ -374,7 +86,7 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
                 if all_mentions[i].end <= ce:
                     inside.append(all_mentions[i])
                 i += 1
-            clause = _Clause(text, cs, ce, inside, lexicon)
+            clause = Clause(text, cs, ce, inside, lexicon)
             free = _relabel(text, [m for m in clause.mentions if not clause.blocked(m, clause.mentions)])
             if clause.resets_carry:
                 carry = []
