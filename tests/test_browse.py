@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from extractors import extract_file
-from store import open_db, save_extraction, set_tracking
+from store import open_db, query_tasks, save_extraction, set_tracking
 from store.browse import make_datasette, metadata
 
 pytest.importorskip("datasette")
@@ -52,6 +52,17 @@ def test_a_canned_query_answers_json(db_path):
     assert [r["path"] for r in response.json()] == ["3.1.2"]
     response = get(ds, "/tasks/tasks_by_actor.json?actor=principal&_shape=array")
     assert {"3.2.2", "3.3.2"} <= {r["path"] for r in response.json()}
+
+
+def test_the_canned_search_finds_what_the_store_finds(db_path):
+    """One and two characters (the bigram index), three or more (trigram), punctuation (a scan)."""
+    ds = make_datasette(db_path)
+    db = open_db(db_path)
+    for q in ["书", "记", "书记", "巡察整改", "，", "记，", "外星人", "鑫"]:
+        expected = [r["id"] for r in query_tasks(db, search=q)]
+        got = [r["id"] for r in get(ds, f"/tasks/search.json?q={q}&_shape=array").json()]
+        assert got == expected, q
+    assert query_tasks(db, search="书") and query_tasks(db, search="，")  # the check is not vacuous
 
 
 def test_canned_query_parameters_are_just_text(db_path):
