@@ -89,6 +89,7 @@ KEY = ("t.source", "t.char_start", "t.requirement_id")
 FIRST_SCAN = 400  # a search first reads this many tasks in order: enough when its words are common
 FEW = 4000  # fewer index candidates than this are sorted; more, and the tasks are read in order
 CHECK_BATCH = 200  # sorted candidates checked against the text per query
+ROWS_PER_QUERY = 500  # ids bound in one `in (…)` (SQLite allows at most 32,766 parameters)
 
 
 class BadCursor(ValueError):
@@ -132,7 +133,7 @@ class _Keys:
         `probe` adds its index's candidates as a filter of `t` first."""
         on_t, t_params = list(self.on_t), list(self.t_params)
         if probe:
-            on_t.append(f"t.rid in ({probe.rowids()})")
+            on_t.append(f"+t.rid in ({probe.rowids()})")  # a filter: `+` keeps it off the rid index
             t_params.append(probe.match)
         t_where = " and ".join(["t.category = ?", *on_t])
         order = ", ".join(KEY)
@@ -252,13 +253,11 @@ def task_page(
     page = found[:limit] if more else found
     if not page:
         return TaskPage([], None)
-    marks = ",".join("?" * len(page))
-    by_id = {
-        r["id"]: r
-        for r in db.query(
-            f"select {', '.join(TASK_COLUMNS)} from tasks where id in ({marks})", [k[2] for k in page]
-        )
-    }
+    by_id: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(page), ROWS_PER_QUERY):  # the tasks view's columns, for the page's rows only
+        ids = [k[2] for k in page[i : i + ROWS_PER_QUERY]]
+        sql = f"select {', '.join(TASK_COLUMNS)} from tasks where id in ({','.join('?' * len(ids))})"
+        by_id.update((r["id"], r) for r in db.query(sql, ids))
     rows = [by_id[k[2]] for k in page if k[2] in by_id]
     return TaskPage(rows, encode_cursor(tuple(page[-1])) if more else None)
 

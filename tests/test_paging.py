@@ -219,3 +219,8 @@ def test_export_still_gives_every_task(corpus_path, tmp_path):
     out = runner.invoke(app, ["export", "--db", str(corpus_path), "--json", str(tmp_path / "all.json")])
     assert out.exit_code == 0, out.output
     assert len(json.loads((tmp_path / "all.json").read_text("utf-8"))) == total
+
+
+def test_every_task_comes_back_however_few_ids_a_query_binds(corpus_db, monkeypatch):
+    monkeypatch.setattr("store.queries.ROWS_PER_QUERY", 7)
+    assert [r["id"] for r in query_tasks(corpus_db)] == active_in_order(corpus_db)
