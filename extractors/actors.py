@@ -10,6 +10,7 @@ subjects across their clauses.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import lru_cache
 
@@ -42,30 +43,42 @@ def _relabel(text: str, group: list[Mention]) -> list[tuple[Mention, ActorCatego
     return out
 
 
+_BREAK = re.compile("[" + re.escape(CLAUSE_END + SENTENCE_END) + "]")
+
+
 def _clauses(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
     """Sentences of text[start:end], each a list of clause spans."""
     sentences: list[list[tuple[int, int]]] = []
     clauses: list[tuple[int, int]] = []
     cs = start
-    for i in range(start, end + 1):
-        ch = text[i] if i < end else "\n"
-        if ch in CLAUSE_END or ch in SENTENCE_END:
-            if i > cs:
-                clauses.append((cs, i))
-            cs = i + 1
-            if ch in SENTENCE_END and clauses:
-                sentences.append(clauses)
-                clauses = []
+    for brk in _BREAK.finditer(text, start, end):
+        if brk.start() > cs:
+            clauses.append((cs, brk.start()))
+        cs = brk.end()
+        if brk.group() in SENTENCE_END and clauses:
+            sentences.append(clauses)
+            clauses = []
+    if end > cs:
+        clauses.append((cs, end))
     if clauses:
         sentences.append(clauses)
     return sentences
 
 
+def _whole_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole sentence around text[start:end], its end mark included (a span may
+    start or end inside a sentence)."""
+    while start > 0 and text[start - 1] not in SENTENCE_END:
+        start -= 1
+    while end < len(text) and text[end] not in SENTENCE_END:
+        end += 1
+    return start, min(end + 1, len(text))
+
+
 @lru_cache(maxsize=1024)
 def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[Mention, ActorCategory], ...]:
     """Explicit subjects in text[start:end], in order of their mentions."""
-    all_mentions = get_nlp(lexicon).find_mentions(text)
-    starts = [m.start for m in all_mentions]
+    nlp = get_nlp(lexicon)
     cue = cues(lexicon)
     found: list[tuple[Mention, ActorCategory]] = []
     for sentence in _clauses(text, start, end):
@@ -78,6 +91,8 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
         if not cued:
             continue
         last = cued[-1]
+        all_mentions = nlp.find_mentions(text, *_whole_sentence(text, sentence[0][0], sentence[-1][1]))
+        starts = [m.start for m in all_mentions]
         carry: list[tuple[Mention, ActorCategory]] = []
         for cs, ce in sentence[: last + 1]:
             i = bisect_left(starts, cs)

@@ -9,15 +9,15 @@ mentions the segmenter cuts differently in context (由市发改委 → 由市/�
 jieba, with the lexicon's aliases as its user dictionary, then answers the word-level
 questions the subject rule asks near a mention: is it part of a longer word (企业家),
 what word follows it (a noun: 政府工作; a verb: 政府要), what words precede it. Only
-the few clauses with a mention are segmented, never the whole speech, because a bare
-`jieba.lcut` of the whole text is the performance yardstick (≤ 1.5× for everything).
+the few clauses with a mention are segmented, and only the sentences with a directive
+cue are matched, never the whole speech, because a bare `jieba.lcut` of the whole text
+is the performance yardstick (≤ 1.5× for everything).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,27 +67,25 @@ class ActorNLP:
         }
         self.categories[self.nlp.vocab.strings["NOT_ACTOR"]] = None
         self.rules = [(re.compile(r.pattern), r.category) for r in lexicon.rules]
-        self._mentions: OrderedDict[str, list[Mention]] = OrderedDict()
 
     def char_doc(self, text: str) -> Doc:
         return Doc(self.nlp.vocab, words=list(text), spaces=[False] * len(text))
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Every actor mention of the text, longest first where they overlap, in order."""
-        hit = self._mentions.get(text)
-        if hit is not None:
-            self._mentions.move_to_end(text)
-            return hit
-        doc = self.char_doc(text)
+    def find_mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Every actor mention of text[start:end] (offsets into `text`), longest first
+        where they overlap, in order.
+
+        No mention spans a sentence end, so the mentions of a whole sentence (with its
+        end mark) are the ones the whole text gives it: a caller matches only the
+        sentences it reads (a character `Doc` costs a vocabulary lookup per character).
+        """
+        end = len(text) if end is None else end
+        doc = self.char_doc(text[start:end])
         # (start, end, category); aliases first so that they win ties with rules.
-        found = [(s, e, self.categories[m]) for m, s, e in self.matcher(doc)]
+        found = [(start + s, start + e, self.categories[m]) for m, s, e in self.matcher(doc)]
         for rx, category in self.rules:
-            found.extend((m.start(), m.end(), category) for m in rx.finditer(text))
-        out = [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found) if c is not None]
-        self._mentions[text] = out
-        if len(self._mentions) > 8:
-            self._mentions.popitem(last=False)
-        return out
+            found.extend((m.start(), m.end(), category) for m in rx.finditer(text, start, end))
+        return [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found) if c is not None]
 
     def words(self, text: str) -> list[str]:
         """jieba words of a short piece (a clause), with the lexicon as user dictionary."""
