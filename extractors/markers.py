@@ -56,23 +56,62 @@ def families() -> list[Family]:
     return outline_cues()["families"]
 
 
+class _View:
+    """text[start:end] with its line breaks (and their indentation) taken out, so that a
+    marker a hard wrap split (`一⏎是`) still matches; offsets map back to the text."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        if "\n" not in text[start:end]:
+            self.text, self.offsets = text[start:end], None
+            self.start = start
+            return
+        keep = [i for i, c in enumerate(text[start:end], start) if not _in_break(text, i, c)]
+        self.text = "".join(text[i] for i in keep)
+        self.offsets = [*keep, end]
+        self.start = start
+
+    def at(self, i: int) -> int:
+        """The text offset of view position i."""
+        return self.start + i if self.offsets is None else self.offsets[i]
+
+    def after(self, i: int) -> int:
+        """The text offset just past view position i - 1 (a match's end)."""
+        return self.start + i if self.offsets is None else self.offsets[i - 1] + 1
+
+
+def _in_break(text: str, i: int, c: str) -> bool:
+    """c is part of a line break: the newline and the white space around it."""
+    if not c.isspace():
+        return False
+    j = i
+    while j < len(text) and text[j].isspace() and text[j] != "\n":
+        j += 1
+    k = i
+    while k >= 0 and text[k].isspace() and text[k] != "\n":
+        k -= 1
+    return c == "\n" or (j < len(text) and text[j] == "\n") or (k >= 0 and text[k] == "\n")
+
+
 def line_marker(text: str, para: Span) -> Marker | None:
     """The enumerator that opens a paragraph, if any."""
+    view = _View(text, para.start, para.end)
     for fam in families():
-        m = fam.pattern.match(text, para.start, para.end)
-        if m and m.end() < para.end:
-            return Marker(fam, ordinal(m.groupdict().get("n")), m.start(), m.end())
+        m = fam.pattern.match(view.text)
+        if m and m.end() < len(view.text):
+            return Marker(fam, ordinal(m.groupdict().get("n")), view.at(m.start()), view.after(m.end()))
     return None
 
 
 def _inline_hits(text: str, fam: Family, start: int, end: int) -> list[Marker]:
+    view = _View(text, start, end)
     hits: list[Marker] = []
-    for m in fam.pattern.finditer(text, start, end):
+    for m in fam.pattern.finditer(view.text):
         j = m.start() - 1
-        while j >= start and text[j].isspace():
+        while j >= 0 and view.text[j].isspace():
             j -= 1
-        if j >= start and text[j] in _INLINE_BEFORE and m.end() < end:
-            hits.append(Marker(fam, ordinal(m.groupdict().get("n")), m.start(), m.end(), inline=True))
+        if j >= 0 and view.text[j] in _INLINE_BEFORE and m.end() < len(view.text):
+            n = ordinal(m.groupdict().get("n"))
+            hits.append(Marker(fam, n, view.at(m.start()), view.after(m.end()), inline=True))
     return hits
 
 

@@ -14,11 +14,20 @@ are cut off the last section.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extractors.cuedata import outline_cues
 from extractors.markers import Marker, continuations, line_marker
-from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat, is_address_only
+from extractors.text import (
+    BREAK,
+    Span,
+    address_prefix,
+    ends_sentence,
+    first_sentence_end,
+    flat,
+    is_address_only,
+)
 
 HEADING = "heading"  # the family name of unnumbered section headings
 _HEADING_RANK = -1
@@ -66,7 +75,16 @@ class Outline:
         return [p for p in self.paras if start <= p.start < end]
 
     def para_at(self, offset: int) -> Span | None:
-        return next((p for p in self.paras if p.start <= offset < p.end), None)
+        i = bisect_right(self.paras, offset, key=lambda p: p.start) - 1
+        return self.paras[i] if i >= 0 and offset < self.paras[i].end else None
+
+    def unwrapped(self, start: int, end: int) -> str:
+        """text[start:end] with the hard wraps inside its paragraphs taken out (the line
+        breaks between paragraphs stay): what a reader of the wrapped text reads."""
+        piece = self.text[start:end]
+        if "\n" not in piece:
+            return piece
+        return BREAK.sub(lambda m: "" if self.para_at(start + m.start()) else m.group(), piece)
 
 
 def _words(key: str) -> list[str]:

@@ -51,11 +51,11 @@ def _trim(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def _measures(text: str, outline: Outline, span: Span) -> tuple[str, ...]:
+def _measures(outline: Outline, span: Span) -> tuple[str, ...]:
     out: list[str] = []
     for p in outline.paras_in(span.start, span.end) or [span]:
-        piece = Span(max(p.start, span.start), min(p.end, span.end))
-        out.extend(flat(text[s.start : s.end]) for s in directive_sentences(text, piece))
+        piece = outline.unwrapped(max(p.start, span.start), min(p.end, span.end))
+        out.extend(flat(piece[s.start : s.end]) for s in directive_sentences(piece, Span(0, len(piece))))
     return tuple(out)
 
 
@@ -117,9 +117,10 @@ class _Builder:
         already makes it a demand. A plain paragraph has to ask (§2).
         """
         check = names_work if marked else asks_for_something
-        if span.end <= span.start or not check(self.text, Span(words, span.end)):
+        words_text = self.o.unwrapped(words, span.end)
+        if span.end <= span.start or not check(words_text, Span(0, len(words_text))):
             return
-        measures = _measures(self.text, self.o, span)
+        measures = _measures(self.o, span)
         self.out.append(RequirementDraft(path, label, heading, span, parent_own, measures))
 
     def emit_inline(self, path: str, label: str, items: list[Marker], end: int, lead: Span) -> None:

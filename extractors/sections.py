@@ -33,8 +33,7 @@ def heading_kinds(heading: str) -> set[SectionKind]:
 
 
 def signals(outline: Outline, node: Node) -> Signals:
-    text = outline.text
-    body = text[node.body_start : node.end]
+    body = outline.unwrapped(node.body_start, node.end)
     size = max(len(body), 1)
     density = {
         kind: sum(body.count(w) for w in spec.get("body", [])) * 1000 / size
@@ -42,7 +41,7 @@ def signals(outline: Outline, node: Node) -> Signals:
     }
     asked = total = 0
     for p in outline.paras_in(node.start, node.end):
-        flags = sentence_flags(text[p.start : p.end])
+        flags = sentence_flags(outline.unwrapped(p.start, p.end))
         total += len(flags)
         asked += sum(flags)
     coverage = (node.end - node.children[0].start) / size if node.children else 0.0

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from extractors.cuedata import outline_cues
 
@@ -92,68 +93,158 @@ def display_width(s: str) -> int:
     return width
 
 
-def _lines(text: str) -> list[Span]:
-    """Non-empty lines without their indentation and trailing white space."""
-    out: list[Span] = []
+@dataclass(frozen=True)
+class Line:
+    """A non-empty line: its text without indentation, and where it stands on the page."""
+
+    span: Span
+    indent: int  # display columns of its indentation
+    width: int  # display columns of its text
+    done: bool  # it ends a sentence
+    gap: bool  # a blank line stands before it
+
+    @property
+    def right(self) -> int:
+        return self.indent + self.width
+
+
+def _lines(text: str) -> list[Line]:
+    out: list[Line] = []
     pos = 0
+    gap = False
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
-            start = pos + (len(line) - len(line.lstrip()))
-            out.append(Span(start, start + len(stripped)))
+            lead = len(line) - len(line.lstrip())
+            start = pos + lead
+            width = display_width(stripped)
+            out.append(
+                Line(
+                    Span(start, start + len(stripped)),
+                    display_width(line[:lead]),
+                    width,
+                    ends_sentence(stripped),
+                    gap,
+                )
+            )
+            gap = False
+        else:
+            gap = bool(out)
         pos += len(line) + 1
     return out
 
 
-def wrap_width(widths: list[int], done: list[bool]) -> int | None:
-    """The width a hard-wrapped export breaks its lines at, or None when it does not.
+@dataclass(frozen=True)
+class Wrap:
+    """How a hard-wrapped export laid its lines out."""
 
-    Wrapped text has many lines of one width that stop mid-sentence; typed text has
-    paragraphs of every length, each ending its sentence.
+    margin: int  # the display column it breaks its lines at
+    indent: int  # the indentation of continuation lines (a first line may stand further in)
+    indents: bool  # first lines of paragraphs stand further in, as a rule
+    reach: int  # the least right edge of a sentence-ending line that ran to the margin
+
+    def indented(self, line: Line) -> bool:
+        return line.indent >= self.indent + _INDENT_STEP
+
+    def full(self, line: Line) -> bool:
+        """The line runs to the margin (a character pushed down or hung out still counts).
+
+        A line stopping mid-sentence a little short of the margin still ran to it. One
+        that ends its sentence there may be a paragraph's end: where paragraphs are not
+        indented, it counts only at an edge where lines do stop short of the margin.
+        """
+        if line.done and not self.indents:
+            return line.right >= self.reach
+        return line.right >= self.margin - _MARGIN_SLACK
+
+
+# One wide character pushed to the next line (禁则), plus one narrow one.
+_MARGIN_SLACK = 3
+# An edge short of the margin where at least this share of the margin's open lines
+# stop is still the margin (pushed characters, narrow digits); one where fewer stop
+# is where paragraphs happen to end.
+_REACH_SHARE = 0.02
+_MIN_MARGIN = 30
+
+
+def wrap_layout(lines: list[Line]) -> Wrap | None:
+    """The layout of a hard-wrapped export, or None when the text is not hard-wrapped.
+
+    Wrapped text has many lines that stop mid-sentence at one right edge (the margin);
+    typed text has paragraphs of every length, each ending its sentence. Continuation
+    lines all start at one indentation; first lines of paragraphs may stand further in.
     """
-    open_widths = Counter(w for w, d in zip(widths, done, strict=True) if not d and w >= 30)
-    if not open_widths:
+    rights = Counter(x.right for x in lines if not x.done and x.right >= _MIN_MARGIN)
+    if not rights:
         return None
-    best = max(open_widths, key=lambda w: sum(open_widths[w - k] for k in range(4)))
-    near = sum(open_widths[best - k] for k in range(5))
-    if near >= max(5, len(widths) // 5):
-        return best
-    return None
+    margin = max(rights, key=lambda r: (rights[r], r))
+    near = sum(n for r, n in rights.items() if r >= margin - _MARGIN_SLACK)
+    if near < max(5, len(lines) // 5):
+        return None
+    edge = margin - _MARGIN_SLACK
+    runs_on = Counter(
+        line.indent for prev, line in pairwise(lines) if not prev.done and prev.right >= edge and not line.gap
+    )
+    indent = max(runs_on, key=lambda i: (runs_on[i], -i)) if runs_on else min(x.indent for x in lines)
+    starts = [
+        line.indent >= indent + _INDENT_STEP
+        for prev, line in pairwise(lines)
+        if line.gap or prev.right < edge
+    ]
+    least = max(2, rights[margin] * _REACH_SHARE)
+    reach = min((r for r in range(edge, margin) if rights[r] >= least), default=margin)
+    return Wrap(margin, indent, sum(starts) * 2 > len(starts), reach)
 
 
 def paragraphs(text: str) -> list[Span]:
     """The paragraphs of a speech, in order.
 
-    A paragraph is a line, or several lines when the text is hard-wrapped: a line as
-    wide as the wrap width that does not end its sentence continues on the next line.
+    A paragraph is a line, or several lines when the text is hard-wrapped: a line that
+    runs to the margin continues on the next line, unless that line starts further in
+    than continuation lines do (an indented first line), follows a blank line, or opens
+    with an enumerator after a sentence end (a paragraph may end at the margin).
     Address-only lines (`各位代表！`) are not paragraphs (ANNOTATION.md §2).
     """
     lines = _lines(text)
-    bodies = [text[s.start : s.end] for s in lines]
-    widths = [display_width(b) for b in bodies]
-    done = [ends_sentence(b) for b in bodies]
-    width = wrap_width(widths, done)
+    wrap = wrap_layout(lines)
     out: list[Span] = []
-    full = False  # the previous line ran to the wrap width
-    prev_done = True
-    for span, body, w, d in zip(lines, bodies, widths, done, strict=True):
+    prev: Line | None = None  # the previous line of the paragraph being built
+    for line in lines:
+        body = text[line.span.start : line.span.end]
         if is_address_only(body):
-            full = False
+            prev = None
             continue
-        # A full line runs on; one that also ended its sentence runs on unless the
-        # next line opens with an enumerator (a paragraph may end at the margin).
-        joins = full and out and not (prev_done and _opens_with_marker(body))
-        if joins:
-            out[-1] = Span(out[-1].start, span.end)
+        if prev is not None and wrap is not None and _runs_on(wrap, prev, line, body):
+            out[-1] = Span(out[-1].start, line.span.end)
         else:
-            out.append(span)
-        full = width is not None and w >= width - 3
-        prev_done = d
+            out.append(line.span)
+        prev = line
     return out
 
 
-def _opens_with_marker(line: str) -> bool:
-    return any(f.pattern.match(line) for f in outline_cues()["families"])
+def _runs_on(wrap: Wrap, prev: Line, line: Line, body: str) -> bool:
+    """`line` continues the paragraph whose last line so far is `prev`.
+
+    After a sentence end at the margin, a line opening with an enumerator starts anew;
+    where paragraphs are indented, only one that never stands inside a paragraph does
+    (`一、`, `（一）`, `1.`: an `一是` or `第三，` may open a wrapped line mid-paragraph).
+    """
+    if line.gap or not wrap.full(prev) or wrap.indented(line):
+        return False
+    if not prev.done:
+        return True
+    if not wrap.full(line) and not line.done and not any(c in SENTENCE_END for c in body):
+        return False  # a heading line: a paragraph's last line ends its sentence
+    return not _opens_with_marker(body, headings_only=wrap.indents)
+
+
+# The least indentation that marks a first line: two spaces, or one full-width space.
+_INDENT_STEP = 2
+
+
+def _opens_with_marker(line: str, headings_only: bool = False) -> bool:
+    families = outline_cues()["families"]
+    return any(f.pattern.match(line) for f in families if not (headings_only and f.inline))
 
 
 def first_sentence_end(text: str, start: int, end: int) -> int:
@@ -181,9 +272,9 @@ def sentences(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-_BREAK = re.compile(r"\s*\n\s*")
+BREAK = re.compile(r"\s*\n\s*")  # a line break with the white space around it
 
 
 def flat(s: str) -> str:
     """A piece of text on one line: hard wraps and their indentation removed."""
-    return _BREAK.sub("", s).strip()
+    return BREAK.sub("", s).strip()
