@@ -88,21 +88,19 @@ class FlowResult:
     errors: int
 
 
-def flow_kwargs(flow_fn: Any, workers: int | None) -> dict[str, Any]:
-    """`max_workers=` when the flow has that parameter (its own process pool), else nothing."""
-    import inspect
+def run_flow(
+    corpus: Path, db: Path, workers: int | None = 1, review_pages: bool = False, **runner: Any
+) -> tuple[int, int]:
+    """One flow run on a fresh database, through the CLI's own entry (`flows.runners.run_ingest`).
 
-    fn = getattr(flow_fn, "fn", flow_fn)
-    return {"max_workers": workers} if "max_workers" in inspect.signature(fn).parameters else {}
+    `workers=1`: extraction in this process, like the bare loop; `runner`: `runner=`,
+    `dask_workers=`, `task_runner=` as `speechtasks run --runner …` passes them. Review
+    pages are off unless asked for: the bare loop writes none.
+    """
+    from flows.runners import run_ingest
 
-
-def run_flow(corpus: Path, db: Path, flow_fn: Any = None, workers: int | None = 1) -> tuple[int, int]:
-    """One flow run on a fresh database; `workers=1`: extraction in this process, like the bare loop."""
-    from flows.ingest import ingest_corpus
-
-    flow_fn = flow_fn or ingest_corpus
     clear_content_caches()
-    summary = flow_fn(corpus=corpus, db_path=fresh(db), **flow_kwargs(flow_fn, workers))
+    summary = run_ingest(corpus, fresh(db), max_workers=workers, review_pages=review_pages, **runner)
     from store import counts, open_db
 
     database = open_db(db)
@@ -158,98 +156,80 @@ def flow_submits_tasks() -> bool:
     return ".submit(" in source or ".map(" in source
 
 
-def dask_runner() -> Any:
-    from prefect_dask import DaskTaskRunner
-
-    return DaskTaskRunner(
-        cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
-    )
-
-
+DASK_WORKERS = 2
 DASK_VARIANTS = {
-    "in_process": "`ingest_corpus(max_workers=1)`, default runner: extraction in the flow's process",
-    "own_pool": "`ingest_corpus(max_workers=<cores>)`: the flow's own spawned process pool",
-    "dask": "`ingest_corpus.with_options(task_runner=DaskTaskRunner(2 workers))(max_workers=1)`: "
-    "a new local cluster per run",
-    "dask_warm": "the same on a local cluster (2 workers) started and warmed before the timing "
-    "(`DaskTaskRunner(address=…)`)",
+    "in_process": "`speechtasks run` (thread runner, `max_workers=1`): extraction in the flow's process",
+    "own_pool": "`speechtasks run --workers <cores>`: the flow's own spawned process pool",
+    "dask": f"`speechtasks run --runner dask --dask-workers {DASK_WORKERS}`: a new local cluster per run",
+    "dask_warm": f"`speechtasks run --runner dask --dask-address …` on a local cluster ({DASK_WORKERS} "
+    "workers) started and warmed before the timing",
 }
 
 
-def embedded_api_url() -> str | None:
-    """The URL of the embedded Prefect server this process started (None when there is none)."""
-    try:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        server = SubprocessASGIServer._instances.get(None)
-        return server.api_url if server is not None and server.running else None
-    except Exception:
-        return None
-
-
 def measure_dask(corpus: Path, files: int, work: Path, rounds: int) -> DaskResult:
+    """Each variant through `flows.runners.run_ingest`, the code path of `speechtasks run --runner`.
+
+    Review pages on (the CLI's default): they are written where a batch is extracted.
+    """
     import logging
     import os
 
-    from flows.ingest import ingest_corpus
+    from flows.runners import dask_api_url, dask_task_runner
 
-    # Dask's workers are new processes: unless PREFECT_API_URL names the server this
-    # process started, each worker starts an embedded server of its own (~25 s each).
-    url = embedded_api_url()
-    if url and not os.environ.get("PREFECT_API_URL"):
-        os.environ["PREFECT_API_URL"] = url
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     logging.getLogger("distributed").setLevel(logging.WARNING)
 
     from distributed import Client, LocalCluster
-    from prefect_dask import DaskTaskRunner
 
-    has_pool = bool(flow_kwargs(ingest_corpus, 1))
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(
-        cluster, set_as_default=False
-    )  # to empty the workers' per-text caches before each timed run
-    warm_runner = DaskTaskRunner(address=cluster.scheduler_address)
-    variants: dict[str, tuple[Any, int | None]] = {
-        "in_process": (ingest_corpus, 1),
-        "own_pool": (ingest_corpus, os.cpu_count() or 1),
-        # The flow's own pool stays off on Dask: an executor cannot travel to a worker.
-        "dask": (ingest_corpus.with_options(task_runner=dask_runner()), 1),
-        "dask_warm": (ingest_corpus.with_options(task_runner=warm_runner), 1),
+    from flows.runners import dask_cluster_kwargs
+
+    variants: dict[str, dict[str, Any]] = {
+        "in_process": {"workers": 1},
+        "own_pool": {"workers": os.cpu_count() or 1},
+        "dask": {"runner": "dask", "dask_workers": DASK_WORKERS},
+        "dask_warm": {},  # the warm cluster's runner, below
     }
-    if not has_pool:
-        del variants["own_pool"]
-    try:
+    # The warm cluster's workers start here, so they must see the API URL from the start.
+    with dask_api_url():
+        cluster = LocalCluster(**dask_cluster_kwargs(DASK_WORKERS))
+        client = Client(cluster, set_as_default=False)  # to empty the workers' per-text caches
+        variants["dask_warm"] = {"task_runner": dask_task_runner(address=cluster.scheduler_address)}
         try:
-            run_flow(
-                corpus, work / "dask-warm-up.db", variants["dask_warm"][0], 1
-            )  # workers import everything
-        except Exception as exc:
-            log(f"(dask) warm-up failed: {type(exc).__name__}: {exc}")
-        times: dict[str, list[float]] = {k: [] for k in variants}
-        reqs: dict[str, int] = {}
-        names = list(variants)
-        for r in range(rounds):
-            for name in names[r % len(names) :] + names[: r % len(names)]:
-                fn, workers = variants[name]
-                if name == "dask_warm":
-                    cleared = client.run(clear_content_caches)
-                    if r == 0:
-                        log(f"(dask) emptied per-text caches on the warm workers: {sorted(cleared.values())}")
-                try:
-                    seconds, (stored, _) = timed(
-                        lambda f=fn, w=workers, n=name: run_flow(corpus, work / f"dask-{n}.db", f, w)
-                    )
-                except Exception as exc:
-                    log(f"(dask) {name} failed: {type(exc).__name__}: {exc}")
-                    seconds, stored = float("nan"), -1
-                times[name].append(seconds)
-                reqs[name] = stored
-            log(f"(dask) round {r + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()))
-            time.sleep(0.5)
-    finally:
-        client.close()
-        cluster.close()
+            try:  # workers import everything
+                run_flow(corpus, work / "dask-warm-up.db", review_pages=True, **variants["dask_warm"])
+            except Exception as exc:
+                log(f"(dask) warm-up failed: {type(exc).__name__}: {exc}")
+            times: dict[str, list[float]] = {k: [] for k in variants}
+            reqs: dict[str, int] = {}
+            names = list(variants)
+            for r in range(rounds):
+                for name in names[r % len(names) :] + names[: r % len(names)]:
+                    kwargs = {"workers": 1, **variants[name]}
+                    if name == "dask_warm":
+                        cleared = client.run(clear_content_caches)
+                        if r == 0:
+                            log(
+                                f"(dask) emptied per-text caches on the warm workers: {sorted(cleared.values())}"
+                            )
+                    try:
+                        seconds, (stored, _) = timed(
+                            lambda n=name, kw=kwargs: run_flow(
+                                corpus, work / f"dask-{n}.db", review_pages=True, **kw
+                            )
+                        )
+                    except Exception as exc:
+                        log(f"(dask) {name} failed: {type(exc).__name__}: {exc}")
+                        seconds, stored = float("nan"), -1
+                    times[name].append(seconds)
+                    reqs[name] = stored
+                log(
+                    f"(dask) round {r + 1}/{rounds}: "
+                    + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items())
+                )
+                time.sleep(0.5)
+        finally:
+            client.close()
+            cluster.close()
     base = times["in_process"]
     return DaskResult(
         files=files,
@@ -258,5 +238,5 @@ def measure_dask(corpus: Path, files: int, work: Path, rounds: int) -> DaskResul
         speedups={k: median([b / t for b, t in zip(base, v, strict=True)]) for k, v in times.items()},
         requirements=reqs,
         flow_submits=flow_submits_tasks(),
-        has_pool=has_pool,
+        has_pool=True,
     )
