@@ -152,11 +152,6 @@ def _upsert_requirements(db: Database, result: Extraction, sid: str) -> None:
     )
 
 
-def set_review_path(db: Database, speech_id: str, path: str | None) -> None:
-    """Record (or clear, with None) where the review page of a stored speech version is."""
-    db["speeches"].update(speech_id, {"review_path": path})
-
-
 def set_tracking(
     db: Database,
     requirement_id: str,
