@@ -2,13 +2,17 @@
 
 Used to drop paragraph items that ask for nothing (ANNOTATION.md §2) and to list a
 requirement's measures. Words are data (data/directives.toml); jieba gives the tokens
-and their part of speech. Each distinct piece of text is segmented once (cached), and a
-sentence only as far as the decision needs (`_Lazy`).
+and their part of speech. jieba segments a sentence block by block (a run of Han
+characters between punctuation), so a sentence's tokens are its blocks' tokens: only
+the blocks the rules look into are segmented (`_Sentence`): those that can hold a
+deciding word (要, 将, 了 …), their neighbours and the first clauses. The answers are
+those of segmenting the whole sentence. Within one speech (`one_speech`) each distinct
+sentence is judged once.
 """
 
 from __future__ import annotations
 
-import sys
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,12 +48,8 @@ def _stream(chunk: str) -> Iterator[tuple[str, str]]:
 
 
 class _Lazy:
-    """The tokens of a sentence, segmented only as far as they are read.
-
-    Most directives show themselves in their first clause (`要加强…，…`); the clauses
-    after the decision are never segmented. Reading past the end raises IndexError,
-    as a list would.
-    """
+    """A token stream, read into a list only as far as it is indexed. Reading past the
+    end raises IndexError, as a list would."""
 
     def __init__(self, tokens: Iterable[tuple[str, str]]) -> None:
         self._more: Iterator[tuple[str, str]] | None = iter(tokens)
@@ -69,82 +69,216 @@ class _Lazy:
             raise IndexError(i)
         return self.toks[i]
 
-    def all(self) -> list[tuple[str, str]]:
-        self.has(sys.maxsize)
-        return self.toks
+    def after(self, i: int) -> Iterator[tuple[str, str]]:
+        while self.has(i):
+            yield self.toks[i]
+            i += 1
+
+
+class _Block:
+    """One of the pieces jieba cuts a sentence into before it segments: a run of Han
+    characters (and Latin letters, digits), segmented on its own, or the other
+    characters between two runs (one token each). A run is segmented when read."""
+
+    __slots__ = ("_toks", "han", "text")
+
+    def __init__(self, text: str, han: bool) -> None:
+        self.text, self.han = text, han
+        self._toks = None if han else list(_stream(text))
+
+    @property
+    def toks(self) -> list[tuple[str, str]]:
+        if self._toks is None:
+            self._toks = list(_stream(self.text))
+        return self._toks
+
+    def may_hold(self, words: re.Pattern[str]) -> bool:
+        """Can one of its tokens be one of `words`? Not unless the text contains it."""
+        return self._toks is not None or words.search(self.text) is not None
+
+
+Pos = tuple[int, int]  # (block, token in the block)
+
+
+class _Sentence:
+    """A sentence's tokens, the same as `jieba.cut` of the whole sentence (which cuts
+    block by block), segmented only where the rules look: most blocks hold none of the
+    words that decide (要, 将, 了 …) and are never segmented."""
+
+    def __init__(self, sentence: str) -> None:
+        han = _jieba()[0].re_han_default
+        self.blocks = [_Block(b, bool(han.match(b))) for b in han.split(sentence) if b]
+
+    def at(self, pos: Pos) -> tuple[str, str]:
+        return self.blocks[pos[0]].toks[pos[1]]
+
+    def next(self, pos: Pos) -> Pos | None:
+        bi, k = pos
+        if k + 1 < len(self.blocks[bi].toks):
+            return bi, k + 1
+        # A Han run always has a token: it need not be segmented to be stepped into.
+        return next(((j, 0) for j in range(bi + 1, len(self.blocks)) if self._nonempty(j)), None)
+
+    def prev(self, pos: Pos) -> Pos | None:
+        bi, k = pos
+        if k > 0:
+            return bi, k - 1
+        return next(
+            ((j, len(self.blocks[j].toks) - 1) for j in range(bi - 1, -1, -1) if self._nonempty(j)), None
+        )
+
+    def _nonempty(self, j: int) -> bool:
+        return self.blocks[j].han or bool(self.blocks[j].toks)
+
+    def holding(self, words: re.Pattern[str]) -> Iterator[tuple[Pos, tuple[str, str]]]:
+        """Every token, in order, of the blocks that may hold one of `words`."""
+        for bi, b in enumerate(self.blocks):
+            if b.may_hold(words):
+                for k, t in enumerate(b.toks):
+                    yield (bi, k), t
+
+    def clauses(self) -> list[list[_Block | tuple[str, str]]]:
+        """The runs between clause and sentence marks (which are never in a Han run)."""
+        out: list[list[_Block | tuple[str, str]]] = [[]]
+        for b in self.blocks:
+            if b.han:
+                out[-1].append(b)
+                continue
+            for t in b.toks:
+                if t[0] in _CLAUSE or t[0] in SENTENCE_END:
+                    if out[-1]:
+                        out.append([])
+                else:
+                    out[-1].append(t)
+        return [c for c in out if c]
+
+
+def _clause_tokens(items: list[_Block | tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    for item in items:
+        if isinstance(item, _Block):
+            yield from item.toks
+        else:
+            yield item
+
+
+def _opens_with(
+    items: list[_Block | tuple[str, str]], words: frozenset[str], prefixes: re.Pattern[str]
+) -> bool:
+    """Is the first token of a clause one of `words`? (A run's first token starts its text.)"""
+    first = items[0]
+    if isinstance(first, _Block):
+        return prefixes.match(first.text) is not None and first.toks[0][0] in words
+    return first[0] in words
 
 
 def _is_verb(word: str, tag: str) -> bool:
     return tag.startswith("v") and word not in _words()["not_work"]
 
 
+def _adverbish(tok: tuple[str, str]) -> bool:
+    return tok[0] in _words()["adverbs"] or tok[1] in ("d", "ad")
+
+
 def _skip_adverbs(toks: _Lazy, i: int) -> int:
-    adverbs = _words()["adverbs"]
     n = 0
-    while toks.has(i) and n < 3 and (toks[i][0] in adverbs or toks[i][1] in ("d", "ad")):
+    while toks.has(i) and n < 3 and _adverbish(toks[i]):
         i, n = i + 1, n + 1
     return i
 
 
+def _skip_adverbs_at(toks: _Sentence, pos: Pos | None) -> Pos | None:
+    n = 0
+    while pos is not None and n < 3 and _adverbish(toks.at(pos)):
+        pos, n = toks.next(pos), n + 1
+    return pos
+
+
+@lru_cache(maxsize=1)
+def _finders() -> dict[str, re.Pattern[str]]:
+    """Regexes of the word lists whose tokens the rules look for, to find the blocks to segment."""
+    w = _words()
+
+    def rx(*names: str, prefix: bool = False) -> re.Pattern[str]:
+        words = sorted({x for n in names for x in w[n]}, key=len, reverse=True)
+        return re.compile(("^" if prefix else "") + "(?:" + "|".join(map(re.escape, words)) + ")")
+
+    return {
+        "opening": rx("appeals", "modals", "commitment_words", "agenda"),
+        "closing": rx("past", "outcome"),
+        "topic": rx("topic_predicates", prefix=True),
+    }
+
+
 def sentence_asks(sentence: str) -> bool:
     """True when the sentence is a directive, an appeal, a commitment to work or names work."""
-    w = _words()
-    lazy = _Lazy(_stream(sentence))
-    i = 0
-    while lazy.has(i):
-        word = lazy[i][0]
-        if word in w["appeals"] and lazy.has(i + 1):
+    w, find = _words(), _finders()
+    toks = _Sentence(sentence)
+    for pos, (word, _tag) in toks.holding(find["opening"]):
+        after = toks.next(pos)
+        if word in w["appeals"] and after is not None:
             return True
-        if (word in w["modals"] or _commitment(lazy.toks, i)) and _verb_follows(lazy, i + 1):
+        if (word in w["modals"] or _commitment(toks, pos)) and _verb_follows(toks, after):
             return True
-        if word in w["agenda"]:
-            j = i + 1 + (lazy.has(i + 1) and lazy[i + 1][0] in _CLAUSE)
-            if lazy.has(j + 1) and lazy[j][0] == "是" and _verbish(*lazy[_skip_adverbs(lazy, j + 1)]):
-                return True
-        i += 1
-    toks = lazy.all()
-    if any(t[0] in w["past"] or t[0] in w["outcome"] for t in toks):
-        return False
-    clauses = _clauses(toks)
-    for k, clause in enumerate(clauses[:2]):
-        j = _skip_adverbs(_Lazy(clause), 0)
-        if j >= len(clause):
+        if word in w["agenda"] and after is not None:
+            j = toks.next(after) if toks.at(after)[0] in _CLAUSE else after
+            if j is not None and toks.next(j) is not None and toks.at(j)[0] == "是":
+                verb = _skip_adverbs_at(toks, toks.next(j))
+                if verb is None:
+                    raise IndexError("a sentence ends in adverbs after 是")
+                if _verbish(*toks.at(verb)):
+                    return True
+    for _pos, (word, _tag) in toks.holding(find["closing"]):
+        if word in w["past"] or word in w["outcome"]:
+            return False
+    clauses = toks.clauses()
+    for k, items in enumerate(clauses[:2]):
+        clause = _Lazy(_clause_tokens(items))
+        j = _skip_adverbs(clause, 0)
+        if not clause.has(j):
             continue
         word, tag = clause[j]
-        if any(c[0][0] in w["topic_predicates"] for c in clauses[k + 1 :]):
+        if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
         if _verbish(word, tag):
             return True
-        if tag == "p" and any(_verbish(*t) for t in clause[j + 2 :]):
+        if tag == "p" and any(_verbish(*t) for t in clause.after(j + 2)):
             return True
         if tag not in ("p", "t") and word not in w["adverbs"]:
             break  # a subject opens the sentence: only modals make it a directive
     return False
 
 
-def _verb_follows(toks: _Lazy, i: int) -> bool:
+def _verb_follows(toks: _Sentence, pos: Pos | None) -> bool:
     """A verb (or a preposition opening its object) within a few words after a modal."""
-    toks.has(i + 3)
-    for word, tag in toks.toks[i : i + 4]:
+    for _ in range(4):
+        if pos is None:
+            return False
+        word, tag = toks.at(pos)
         if word in _CLAUSE or word in SENTENCE_END:
             return False
         if _verbish(word, tag) or tag == "p":
             return True
         if word not in _words()["adverbs"] and tag.startswith(("n", "r", "m")):
             return False
+        pos = toks.next(pos)
     return False
 
 
-def _commitment(toks: list[tuple[str, str]], i: int) -> bool:
-    """`我们将…`, `政府还将…`: toks[i] and the words before it (already read)."""
+def _commitment(toks: _Sentence, pos: Pos) -> bool:
+    """`我们将…`, `政府还将…`: the token at pos and the words before it."""
     w = _words()
+    if toks.at(pos)[0] not in w["commitment_words"]:
+        return False
+    before = toks.prev(pos)
+    if before is None:
+        return False
+    if toks.at(before)[0] in w["commitment_subjects"]:
+        return True
+    two_before = toks.prev(before)
     return (
-        toks[i][0] in w["commitment_words"]
-        and i > 0
-        and (
-            toks[i - 1][0] in w["commitment_subjects"]
-            or (i > 1 and toks[i - 2][0] in w["commitment_subjects"] and toks[i - 1][0] in w["adverbs"])
-        )
+        two_before is not None
+        and toks.at(two_before)[0] in w["commitment_subjects"]
+        and toks.at(before)[0] in w["adverbs"]
     )
 
 
@@ -164,17 +298,6 @@ def _verbish(word: str, tag: str) -> bool:
 
 def _tag(word: str) -> str:
     return _jieba()[1].get(word, "x")
-
-
-def _clauses(toks: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    out: list[list[tuple[str, str]]] = [[]]
-    for t in toks:
-        if t[0] in _CLAUSE or t[0] in SENTENCE_END:
-            if out[-1]:
-                out.append([])
-        else:
-            out[-1].append(t)
-    return [c for c in out if c]
 
 
 # Sentences judged in the speech at hand (`one_speech`): sections and requirements ask
