@@ -1,7 +1,8 @@
 """Bytes → text. Every offset in the project indexes the text this module returns.
 
-`.txt`/`.md` are decoded (BOM, UTF-8, then GB18030 with a plausibility check); for
-`.docx` and `.pdf` the "decoded text" is the text built here (one paragraph a line),
+`.txt`/`.md` are decoded here (BOM, UTF-8, then GB18030 with a plausibility check); for
+`.docx` and `.pdf` the "decoded text" is the text extractors.readers builds (one
+paragraph a line),
 so `text == decoded[char_start:char_end]` holds for every format. Anything that
 cannot be read raises `DecodeError`, whose message starts with a short kind
 (`empty:`, `binary:`, `too-large:` …) the ingest report groups by.
@@ -10,47 +11,51 @@ cannot be read raises `DecodeError`, whose message starts with a short kind
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.decoded import (
+    MAX_FILE_BYTES,
+    MAX_PDF_PAGES,
+    MAX_TEXT_CHARS,
+    MAX_UNZIPPED_BYTES,
+    Decoded,
+    DecodeError,
+    normalize_newlines,
+)
+from extractors.readers import PdfLine, check_zip, cn_numeral, decode_docx, decode_pdf, rejoin_lines
 from schemas import Speech
 
-# Limits, with their reasons. The longest speech in corpus/ is 96 KB of text
-# (≈32k characters); a national work report runs to ≈40k characters.
-MAX_FILE_BYTES = 10 * 1024 * 1024  # docx/pdf with images and fonts reach a few MB; 10 MB is ≥ 25× any speech
-MAX_TEXT_CHARS = 1_000_000  # ≥ 25× the longest speech: anything longer is not one speech
-MAX_UNZIPPED_BYTES = (
-    64 * 1024 * 1024
-)  # a docx's declared unpacked size: word/document.xml of a long speech ≈ 2 MB
-MAX_PDF_PAGES = 300  # a long work report is ≈ 40 pages; pdfminer costs ≈ 50 ms a page
+# The decoding API, wherever its parts live (Word and PDF: extractors.readers).
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_PDF_PAGES",
+    "MAX_TEXT_CHARS",
+    "MAX_UNZIPPED_BYTES",
+    "SUFFIXES",
+    "UNSUPPORTED",
+    "DecodeError",
+    "Decoded",
+    "PdfLine",
+    "check_zip",
+    "cn_numeral",
+    "decode_bytes",
+    "decode_docx",
+    "decode_file",
+    "decode_pdf",
+    "guess_title",
+    "guess_year",
+    "normalize_newlines",
+    "read_speech",
+    "rejoin_lines",
+    "speech_from_bytes",
+    "strip_markdown_headings",
+]
+
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 # Office formats an office may drop that we cannot read: reported, not silently skipped.
 UNSUPPORTED = {".doc": "Word 97-2003", ".wps": "WPS", ".rtf": "RTF", ".odt": "OpenDocument"}
-
-
-class DecodeError(ValueError):
-    """The file is not a text we can read; the message says why (kind first)."""
-
-    def __init__(self, kind: str, detail: str) -> None:
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str
-    sha256: str
-    title: str | None = None  # from the document itself (docx Title style, pdf metadata)
-
-
-def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------- plain text
@@ -122,263 +127,6 @@ def decode_bytes(raw: bytes) -> Decoded:
 def strip_markdown_headings(text: str) -> str:
     """`## 一、总体要求` → `一、总体要求`: heading hashes would hide the outline markers."""
     return re.sub(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+", "", text)
-
-
-# ---------------------------------------------------------------- docx
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_CN_NUM = "零一二三四五六七八九"
-
-
-def cn_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (Word's chineseCounting, up to 99)."""
-    if n < 10:
-        return _CN_NUM[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_NUM[tens]) + "十" + (_CN_NUM[ones] if ones else "")
-
-
-def _format_number(n: int, fmt: str) -> str:
-    if fmt in {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital"}:
-        return cn_numeral(n) if n < 100 else str(n)
-    if fmt == "decimalFullWidth":
-        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt in {"lowerLetter", "upperLetter"}:
-        letter = chr(ord("a") + (n - 1) % 26)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt == "ideographTraditional" and 1 <= n <= 10:
-        return "甲乙丙丁戊己庚辛壬癸"[n - 1]
-    return str(n)
-
-
-class _Numbering:
-    """Renders Word's automatic list numbers (`一、`, `（一）`, `1.`), absent from run text."""
-
-    def __init__(self, doc: object) -> None:
-        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
-        self.counters: dict[str, list[int]] = {}
-        try:
-            root = doc.part.numbering_part.element  # type: ignore[attr-defined]
-        except (KeyError, NotImplementedError, AttributeError):
-            return
-        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for an in root.iter(f"{_W}abstractNum"):
-            lvls = abstract.setdefault(an.get(f"{_W}abstractNumId", ""), {})
-            for lvl in an.iter(f"{_W}lvl"):
-                fmt = lvl.find(f"{_W}numFmt")
-                text = lvl.find(f"{_W}lvlText")
-                start = lvl.find(f"{_W}start")
-                lvls[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
-                    text.get(f"{_W}val", "") if text is not None else "",
-                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
-                )
-        for num in root.iter(f"{_W}num"):
-            ref = num.find(f"{_W}abstractNumId")
-            if ref is not None:
-                for ilvl, spec in abstract.get(ref.get(f"{_W}val", ""), {}).items():
-                    self.levels[(num.get(f"{_W}numId", ""), ilvl)] = spec
-
-    @staticmethod
-    def _num_pr(paragraph: object) -> tuple[str, int] | None:
-        elements = [paragraph._p]  # type: ignore[attr-defined]
-        style = getattr(paragraph, "style", None)
-        while style is not None:  # numbering may come from the (heading) style chain
-            elements.append(style.element)
-            style = style.base_style
-        for el in elements:
-            num_pr = el.find(f"{_W}pPr/{_W}numPr")
-            if num_pr is not None:
-                num_id = num_pr.find(f"{_W}numId")
-                ilvl = num_pr.find(f"{_W}ilvl")
-                if num_id is not None and num_id.get(f"{_W}val", "0") != "0":
-                    return num_id.get(f"{_W}val", ""), int(
-                        ilvl.get(f"{_W}val", "0")
-                    ) if ilvl is not None else 0
-        return None
-
-    def marker(self, paragraph: object) -> str:
-        found = self._num_pr(paragraph)
-        if found is None or found not in self.levels:
-            return ""
-        num_id, ilvl = found
-        fmt, text, start = self.levels[found]
-        counts = self.counters.setdefault(num_id, [])
-        counts.extend([0] * (ilvl + 1 - len(counts)))
-        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else start
-        del counts[ilvl + 1 :]
-        if fmt in {"bullet", "none"}:
-            return ""
-
-        def level(m: re.Match[str]) -> str:
-            i = int(m.group(1)) - 1
-            lvl_fmt = self.levels.get((num_id, i), ("decimal", "", 1))[0]
-            return _format_number(counts[i] if i < len(counts) else 1, lvl_fmt)
-
-        return re.sub(r"%(\d)", level, text)
-
-
-def check_zip(raw: bytes, what: str = "docx") -> None:
-    """Refuse a zip whose members declare more than MAX_UNZIPPED_BYTES, before unpacking."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            declared = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise DecodeError(
-            f"corrupt-{what}", f"not a valid zip archive ({exc}): damaged or truncated"
-        ) from None
-    if declared > MAX_UNZIPPED_BYTES:
-        raise DecodeError(
-            "zip-bomb",
-            f"the {what} declares {declared / 2**20:,.0f} MB unpacked (limit {MAX_UNZIPPED_BYTES // 2**20} MB)",
-        )
-
-
-def decode_docx(raw: bytes) -> Decoded:
-    """A paragraph a line, in document order (tables row by row), Word numbering rendered."""
-    sha = hashlib.sha256(raw).hexdigest()
-    check_zip(raw)
-    try:
-        import docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-
-        doc = docx.Document(io.BytesIO(raw))
-        numbering = _Numbering(doc)
-        lines: list[str] = []
-        title: str | None = None
-        body = doc.element.body
-        for child in body.iterchildren():
-            if child.tag == f"{_W}p":
-                paras = [Paragraph(child, doc)]
-            elif child.tag == f"{_W}tbl":
-                paras = [p for row in Table(child, doc).rows for cell in row.cells for p in cell.paragraphs]
-            else:
-                continue
-            for p in paras:
-                text = normalize_newlines(p.text).strip()
-                marker = numbering.marker(p)
-                if not text:
-                    continue
-                style = p.style.name if p.style is not None else ""
-                if title is None and style in {"Title", "标题"}:
-                    title = text
-                lines.append(marker + text)
-    except DecodeError:
-        raise
-    except Exception as exc:  # python-docx raises many kinds on damaged packages
-        raise DecodeError(
-            "corrupt-docx", f"cannot read the Word document ({type(exc).__name__}: {exc})"
-        ) from None
-    text = "\n".join(lines)
-    if not text.strip():
-        raise DecodeError("empty", "the Word document has no text")
-    return Decoded(text + "\n", "docx", sha, title)
-
-
-# ---------------------------------------------------------------- pdf
-
-_SENTENCE_DONE = tuple("。！？!?；;：:…")
-_CLOSERS = tuple("”’」』）)")
-_MARKER_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}[、是要]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
-    r"|第[一二三四五六七八九十]{1,3}[，,、]|\d{1,2}[.．、](?!\d))"
-)
-_PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*[-—–－]*\s*$")
-
-
-@dataclass(frozen=True)
-class PdfLine:
-    text: str
-    x0: float | None = None  # left edge on the page
-    x1: float | None = None  # right edge on the page
-
-
-def ends_sentence(line: str) -> bool:
-    s = line.rstrip()
-    if s.endswith(_CLOSERS) and len(s) > 1 and s[-2] in "。！？!?；;：:…":
-        return True
-    return s.endswith(_SENTENCE_DONE)
-
-
-def rejoin_lines(lines: Sequence[PdfLine | str]) -> str:
-    """Join hard-wrapped lines into paragraphs, one a line.
-
-    Without geometry: a line that does not end a sentence continues the paragraph,
-    unless the next line opens an outline marker (`一、`, `（二）`, `第三，`, `1.`).
-    With geometry (pdf): a new paragraph is an indented line, or follows a line that
-    stopped short of the right margin; a sentence end at the margin only ends the
-    paragraph when the layout does not indent its paragraphs.
-    """
-    items = [PdfLine(x) if isinstance(x, str) else x for x in lines]
-    items = [x for x in items if x.text.strip() and not _PAGE_NUMBER.match(x.text)]
-    geo = [x for x in items if x.x0 is not None and x.x1 is not None]
-    left = min((x.x0 for x in geo), default=0.0)  # type: ignore[type-var]
-    right = max((x.x1 for x in geo), default=0.0)  # type: ignore[type-var]
-    em = max(((x.x1 - x.x0) / len(x.text.strip()) for x in geo), default=12.0)  # type: ignore[operator]
-    indents = any(x.x0 > left + em for x in geo)  # type: ignore[operator]
-
-    def indented(x: PdfLine) -> bool:
-        return x.x0 is not None and x.x0 > left + em
-
-    def short(x: PdfLine) -> bool:
-        return x.x1 is not None and x.x1 < right - 3 * em
-
-    paragraphs: list[str] = []
-    prev: PdfLine | None = None
-    for line in items:
-        text = line.text.strip()
-        if prev is None:
-            new_para = True
-        elif prev.x1 is None or line.x0 is None:
-            new_para = ends_sentence(prev.text) or bool(_MARKER_START.match(text))
-        else:
-            new_para = (
-                indented(line)
-                or short(prev)
-                or (ends_sentence(prev.text) and (not indents or bool(_MARKER_START.match(text))))
-            )
-        if new_para:
-            paragraphs.append(text)
-        else:
-            paragraphs[-1] += text
-        prev = line
-    return "\n".join(paragraphs)
-
-
-def _pdf_lines(page: object) -> Iterable[PdfLine]:
-    for ln in page.extract_text_lines(keep_blank_chars=False):  # type: ignore[attr-defined]
-        yield PdfLine(ln["text"], ln["x0"], ln["x1"])
-
-
-def decode_pdf(raw: bytes) -> Decoded:
-    """The text layer of a pdf, page by page, hard-wrapped lines rejoined."""
-    sha = hashlib.sha256(raw).hexdigest()
-    if not raw.lstrip().startswith(b"%PDF"):
-        raise DecodeError("corrupt-pdf", "no %PDF header: not a PDF file")
-    try:
-        import pdfplumber
-
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise DecodeError("too-large", f"{len(pdf.pages)} pages (limit {MAX_PDF_PAGES})")
-            lines: list[PdfLine] = []
-            for page in pdf.pages:
-                lines.extend(_pdf_lines(page))
-            meta_title = (pdf.metadata or {}).get("Title")
-    except DecodeError:
-        raise
-    except Exception as exc:  # pdfminer raises many kinds on damaged files
-        raise DecodeError("corrupt-pdf", f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    text = rejoin_lines(lines)
-    if not text.strip():
-        raise DecodeError(
-            "no-text-layer", "the PDF has no text layer (a scan?): OCR it or send the Word file"
-        )
-    title = meta_title.strip() if isinstance(meta_title, str) and meta_title.strip() else None
-    return Decoded(text + "\n", "pdf", sha, title)
 
 
 # ---------------------------------------------------------------- any file
