@@ -84,7 +84,8 @@ class _Block:
 
     def __init__(self, text: str, han: bool) -> None:
         self.text, self.han = text, han
-        self._toks = None if han else list(_stream(text))
+        # What jieba.cut gives for the characters between runs: each one a token.
+        self._toks = None if han else [(ch, _tag(ch)) for ch in text if not ch.isspace()]
 
     @property
     def toks(self) -> list[tuple[str, str]]:
