@@ -58,6 +58,15 @@ class Cues:
         self.shared_heads = tuple(s.shared_heads)
         self.qualifiers = set(s.qualifiers)
         self.modifier_followers = set(s.modifier_followers)
+        self._containing: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def containing(self, word: str) -> tuple[tuple[str, int], ...]:
+        """The not-triggers that contain a trigger word, with each offset of it in them."""
+        hit = self._containing.get(word)
+        if hit is None:
+            hit = tuple((nt, k) for nt in self.not_triggers for k in range(len(nt)) if nt.startswith(word, k))
+            self._containing[word] = hit
+        return hit
 
 
 @lru_cache(maxsize=4)
@@ -69,12 +78,8 @@ def _valid_trigger(
     text: str, pos: int, end: int, word: str, cues: Cues, clause_start: int, is_verb: Callable[[str], bool]
 ) -> bool:
     """Is the trigger at `pos` a directive, not part of 要求/重要/负责人, 不要 or a noun phrase?"""
-    for nt in cues.not_triggers:
-        k = nt.find(word)
-        while k >= 0:
-            if text.startswith(nt, pos - k):
-                return False
-            k = nt.find(word, k + 1)
+    if any(text.startswith(nt, pos - k) for nt, k in cues.containing(word)):
+        return False
     after = pos + len(word)
     if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
         return False  # 勇于负责， : intransitive, no task follows
