@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from extractors.cuedata import section_cues
 from extractors.directives import sentence_flags
-from extractors.outline import Node, Outline
+from extractors.outline import Node, Outline, heading_of
 from schemas import SectionKind
 
 _TARGETS_TASKS = {SectionKind.targets, SectionKind.tasks}
@@ -48,12 +48,37 @@ def signals(outline: Outline, node: Node) -> Signals:
     return Signals(density, asked / max(total, 1), coverage)
 
 
+def lists_principles(outline: Outline, node: Node) -> bool:
+    """Most enumerated parts right under the section state principles (`必须坚持…`)."""
+    spec = section_cues()["kinds"]["targets"]
+    words, nots = tuple(spec.get("principles", [])), tuple(spec.get("not_principles", []))
+    parts = [heading_of(outline.text, c) for c in node.children]
+    if len(parts) < 3 or not words:
+        return False
+    hits = sum(1 for h in parts if h.startswith(words) and not h.startswith(nots))
+    return hits >= section_cues()["thresholds"]["principles_share"] * len(parts)
+
+
+def _only_weak_tasks_words(heading: str) -> bool:
+    spec = section_cues()["kinds"]["tasks"]
+    weak = spec.get("weak_heading", [])
+    strong = [w for w in spec.get("heading", []) if w not in weak]
+    return not any(w in heading for w in strong)
+
+
 def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
-    """The kind of a section: heading cues first, then what most of its body does."""
+    """The kind of a section: heading cues first, then what most of its body does.
+
+    A list of principles is `targets` unless the heading names another kind, or tasks
+    by a word stronger than a work verb (`主要任务`, `重点工作`).
+    """
     th = section_cues()["thresholds"]
     named = heading_kinds(heading)
     if SectionKind.closing in named:
         return SectionKind.closing
+    weak = not named or (named == {SectionKind.tasks} and _only_weak_tasks_words(heading))
+    if weak and lists_principles(outline, node):
+        return SectionKind.targets
     if len(named) == 1:
         return next(iter(named))
     sig = signals(outline, node)

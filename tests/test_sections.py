@@ -70,3 +70,48 @@ def test_a_closing_heading_makes_a_closing_section():
         "结束语\n各位代表！\n让我们团结奋斗！\n"
     )
     assert kinds(text) == [("过去五年的工作", "review"), ("今后的任务", "tasks"), ("结束语", "closing")]
+
+
+def _section_lines(path, heading: str) -> list[str]:
+    """The lines of a real speech from `heading` to the next section marker or address."""
+    lines = [ln.strip() for ln in path.read_text("utf-8").split("\n")]
+    start = lines.index(heading)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("五、", "各位代表")))
+    return lines[start:end]
+
+
+# Part three of the 17th party congress report (2007): the guiding idea and four
+# principles, each an enumerated `――必须坚持…` paragraph (first sentences as printed).
+SCIENTIFIC_OUTLOOK = (
+    "三、深入贯彻落实科学发展观\n"
+    "科学发展观，第一要义是发展，核心是以人为本，基本要求是全面协调可持续，根本方法是统筹兼顾。\n"
+    "――必须坚持把发展作为党执政兴国的第一要务。发展，对于全面建设小康社会、加快推进社会主义现代化，"
+    "具有决定性意义。\n"
+    "――必须坚持以人为本。全心全意为人民服务是党的根本宗旨，党的一切奋斗和工作都是为了造福人民。\n"
+    "――必须坚持全面协调可持续发展。要按照中国特色社会主义事业总体布局，全面推进经济建设、政治建设、"
+    "文化建设、社会建设。\n"
+    "――必须坚持统筹兼顾。要正确认识和妥善处理中国特色社会主义事业中的重大关系。\n"
+)
+
+
+def test_a_list_of_principles_is_targets_though_its_heading_has_a_work_verb():
+    """`落实` names tasks in most headings; a section whose parts are mostly `必须坚持…`
+    sets principles (ANNOTATION.md §1 `targets`), and none of its parts is a requirement."""
+    speech = Speech(source="t.txt", sha256="0", title="t", encoding="utf-8", chars=0, year=2007)
+    result = extract_text(SCIENTIFIC_OUTLOOK, speech)
+    assert [(s.heading, s.kind.value) for s in result.sections] == [("深入贯彻落实科学发展观", "targets")]
+    assert result.requirements == []
+
+
+def test_a_work_section_with_one_principle_among_its_groups_stays_tasks():
+    """Shanghai 2026, part four: `（一）坚持政治引领…` is one group of four."""
+    from tests.conftest import ROOT
+
+    lines = _section_lines(ROOT / "corpus" / "015_gwr_2026_shanghai.txt", "四、深入推进政府治理创新")
+    assert [ln[:3] for ln in lines[2:]] == ["（一）", "（二）", "（三）", "（四）"]
+    assert kinds("\n".join(lines) + "\n") == [("深入推进政府治理创新", "tasks")]
+
+
+def test_a_principles_list_under_a_strong_tasks_heading_stays_tasks():
+    body = SCIENTIFIC_OUTLOOK.replace("三、深入贯彻落实科学发展观", "三、今后五年的主要任务")
+    assert kinds(body) == [("今后五年的主要任务", "tasks")]
