@@ -309,7 +309,8 @@ def fill_bigrams(db: Database) -> None:
 @migrations()
 def m006_task_order_bigrams(db: Database) -> None:
     """`task_order` (the indexed sort key of every active task, per actor category) and
-    `requirements_bigrams` (FTS5 over every two characters: one- and two-character words)."""
+    `requirements_bigrams` (FTS5 over every two characters: one- and two-character words; its
+    one-character prefix index makes a one-character word one list, not a merge of many)."""
     db.execute(
         """create table task_order (
              category text not null,
@@ -323,7 +324,7 @@ def m006_task_order_bigrams(db: Database) -> None:
     db.execute("create index task_order_rid on task_order (rid, category)")
     db.execute(
         """create virtual table requirements_bigrams using fts5(
-             grams, content='', detail=none, tokenize='unicode61')"""
+             grams, content='', detail=none, tokenize='unicode61', prefix='1')"""
     )
     fill_task_order(db)
     fill_bigrams(db)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -86,8 +87,9 @@ def task_filter(
 # `tasks` view's columns for those rows only. The keyset cursor is the last key.
 
 KEY = ("t.source", "t.char_start", "t.requirement_id")
-FIRST_SCAN = 400  # a search first reads this many tasks in order: enough when its words are common
-FEW = 4000  # fewer index candidates than this are sorted; more, and the tasks are read in order
+FEW = 2000  # fewer index candidates than this are sorted; more, and the tasks are read in order
+MANY = 20_000  # this many candidates or more: a common word, checked against the text in order
+SCAN = 10_000  # tasks a common word is checked on before its candidates are asked
 CHECK_BATCH = 200  # sorted candidates checked against the text per query
 ROWS_PER_QUERY = 500  # ids bound in one `in (…)` (SQLite allows at most 32,766 parameters)
 
@@ -118,39 +120,51 @@ class TaskPage:
 
 @dataclass
 class _Keys:
-    """The `where` of a key query, split into what `task_order t` alone can check and the rest."""
+    """The `where` of a key query, split into what `task_order t` alone can check and the rest,
+    between the keys `after` (excluded) and `upto` (included)."""
 
     category: str
+    after: tuple[Any, ...] | None = None
+    upto: tuple[Any, ...] | None = None
     on_t: list[str] = field(default_factory=list)
     t_params: list[Any] = field(default_factory=list)
     on_r: list[str] = field(default_factory=list)
     r_params: list[Any] = field(default_factory=list)
 
-    def ordered(
-        self, limit: int | None, *, probe: Index | None = None, scan: int | None = None
-    ) -> tuple[str, list[Any]]:
-        """Keys read in `task_order` order (the first `scan` tasks only, when given), checked row by row;
-        `probe` adds its index's candidates as a filter of `t` first."""
-        on_t, t_params = list(self.on_t), list(self.t_params)
-        if probe:
-            on_t.append(f"+t.rid in ({probe.rowids()})")  # a filter: `+` keeps it off the rid index
-            t_params.append(probe.match)
-        t_where = " and ".join(["t.category = ?", *on_t])
+    def t_where(self, extra: Sequence[str] = (), extra_params: Sequence[Any] = ()) -> tuple[str, list[Any]]:
+        conds, params = ["t.category = ?"], [self.category]
+        if self.after:
+            conds.append(f"({', '.join(KEY)}) > (?, ?, ?)")
+            params += list(self.after)
+        if self.upto:
+            conds.append(f"({', '.join(KEY)}) <= (?, ?, ?)")
+            params += list(self.upto)
+        return " and ".join([*conds, *self.on_t, *extra]), [*params, *self.t_params, *extra_params]
+
+    def nth(self, n: int) -> tuple[str, list[Any]]:
+        """SQL for the key `n` tasks on (before the row checks; no row when fewer remain)."""
+        where, params = self.t_where()
+        return (
+            f"select {', '.join(KEY)} from task_order t where {where} order by {', '.join(KEY)} limit 1 offset {int(n) - 1}",
+            params,
+        )
+
+    def ordered(self, limit: int | None, *, probe: Index | None = None) -> tuple[str, list[Any]]:
+        """Keys read in `task_order` order, checked row by row; `probe` first keeps its index's candidates."""
+        extra = [f"+t.rid in ({probe.rowids()})"] if probe else []  # `+`: a filter, not the rid index
+        where, params = self.t_where(extra, [probe.match] if probe else [])
         order = ", ".join(KEY)
-        source = "task_order t"
-        if scan is not None:
-            source = f"(select * from task_order t where {t_where} order by {order} limit {int(scan)}) t"
-            t_where = "1"
-        sql = f"""select {order} from {source} cross join requirements r on r.rowid = t.rid
-                  where {" and ".join([t_where, *self.on_r])} order by {order}{_limit(limit)}"""
-        return sql, [self.category, *t_params, *self.r_params]
+        sql = f"""select {order} from task_order t cross join requirements r on r.rowid = t.rid
+                  where {" and ".join([where, *self.on_r])} order by {order}{_limit(limit)}"""
+        return sql, [*params, *self.r_params]
 
     def from_index(self, index: Index) -> tuple[str, list[Any]]:
         """Keys (and rids) of `index`'s candidates in order, unchecked: the cheaper way when they are few."""
+        where, params = self.t_where()
         sql = f"""select {", ".join(KEY)}, t.rid from ({index.rowids()}) f
-                  cross join task_order t on t.rid = f.rowid and t.category = ?
-                  where {" and ".join(["1", *self.on_t])} order by {", ".join(KEY)}"""
-        return sql, [index.match, self.category, *self.t_params]
+                  cross join task_order t on t.rid = f.rowid
+                  where {where} order by {", ".join(KEY)}"""
+        return sql, [index.match, *params]
 
     def passing(self, rids: list[int]) -> tuple[str, list[Any]]:
         """The rids among `rids` whose requirement passes the row checks."""
@@ -172,10 +186,7 @@ def _keys(
     due_before: date | str | None,
     after: str | None,
 ) -> _Keys:
-    keys = _Keys(category=actor or "")
-    if after:
-        keys.on_t.append(f"({', '.join(KEY)}) > (?, ?, ?)")
-        keys.t_params += list(decode_cursor(after))
+    keys = _Keys(category=actor or "", after=decode_cursor(after) if after else None)
     if speech:  # a source, or a speech version's id (whose source bounds the range read)
         keys.on_t.append("t.source in (?, (select source from speeches where id = ?))")
         keys.t_params += [speech, speech]
@@ -198,21 +209,30 @@ def _count_upto(db: Database, index: Index, n: int) -> int:
 
 
 def _key_rows(db: Database, keys: _Keys, terms: list[str], limit: int | None) -> list[tuple[Any, ...]]:
-    """The keys of the page: the cheapest way to the first `limit` matches in order."""
+    """The keys of the page, the cheapest way to the first `limit` matches in order, by how
+    many index candidates the rarest word has (counted up to `MANY`, which is cheap):
+
+    - fewer than `FEW`: sort the candidates by key, check them until `limit` pass;
+    - up to `MANY`: read the tasks in order, keeping the candidates, checking those;
+    - `MANY` or more: a common word: check the next `SCAN` tasks in order against the
+      text (no candidate list to build), then as above if the page is not full.
+    """
     indexes = [i for i in map(index_for, terms) if i is not None]
     if not indexes:
         return db.execute(*keys.ordered(limit)).fetchall()
-    if limit is not None:
-        rows = db.execute(*keys.ordered(limit, scan=FIRST_SCAN)).fetchall()
-        if len(rows) == limit:  # common words: the first tasks in order held a whole page
-            return rows
-    counted = sorted((_count_upto(db, i, FEW), n, i) for n, i in enumerate(indexes))
-    candidates, _, index = counted[0]
+    candidates, _, index = min((_count_upto(db, i, MANY), n, i) for n, i in enumerate(indexes))
     if candidates == 0:
         return []
-    if candidates < FEW or limit is None:
+    if limit is None or candidates < FEW:
         return _checked_in_order(db, keys, index, limit)
-    return db.execute(*keys.ordered(limit, probe=index)).fetchall()
+    found: list[tuple[Any, ...]] = []
+    if candidates >= MANY:
+        bound = db.execute(*keys.nth(SCAN)).fetchone()
+        found = db.execute(*replace(keys, upto=tuple(bound) if bound else None).ordered(limit)).fetchall()
+        if len(found) == limit or bound is None:
+            return found
+        keys, limit = replace(keys, after=tuple(bound)), limit - len(found)
+    return found + db.execute(*keys.ordered(limit, probe=index)).fetchall()
 
 
 def _checked_in_order(db: Database, keys: _Keys, index: Index, limit: int | None) -> list[tuple[Any, ...]]:

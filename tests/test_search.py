@@ -166,12 +166,15 @@ def test_several_words_and_pages_equal_a_substring_scan(corpus_db):
         assert got == expected, words
 
 
-@pytest.mark.parametrize(("first_scan", "few"), [(400, 4000), (1, 4000), (1, 1), (3, 10)])
-def test_every_way_to_a_page_gives_the_same_page(corpus_db, monkeypatch, first_scan, few):
-    """A page comes from an ordered read, the sorted candidates or a probed ordered read,
-    depending on how common the words are; forced each way, the pages are the same."""
-    monkeypatch.setattr("store.queries.FIRST_SCAN", first_scan)
+@pytest.mark.parametrize(
+    ("few", "many", "scan"), [(2000, 20000, 10000), (1, 5, 3), (1, 1, 1), (10**6, 10**6, 1)]
+)
+def test_every_way_to_a_page_gives_the_same_page(corpus_db, monkeypatch, few, many, scan):
+    """A page comes from the sorted candidates, a probed ordered read or a checked ordered
+    read, depending on how common the words are; forced each way, the pages are the same."""
     monkeypatch.setattr("store.queries.FEW", few)
+    monkeypatch.setattr("store.queries.MANY", many)
+    monkeypatch.setattr("store.queries.SCAN", scan)
     for word in ["的", "发展", "书记", "巡察", "社会主义", "鑫", "gdp"]:
         expected = by_instr(corpus_db, [word])
         for limit in (1, 5, 50):
