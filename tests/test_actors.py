@@ -145,13 +145,14 @@ def test_inheritance_is_one_level_only() -> None:
     assert [a.basis for a in assign_actors(text, child, parent_own)] == [Basis.default]
 
 
-def test_the_whole_speech_is_matched_once() -> None:
-    # Two requirements of one text share the mention finding (cached by text).
+def test_two_requirements_of_one_text() -> None:
+    # Each span finds the mentions of its own sentences, at their places in the text.
     text = "一是各级政府要稳就业。二是企业要稳岗位。"
     first = assign_actors(text, Span(0, 10), None)
     second = assign_actors(text, Span(10, len(text)), None)
     assert [a.category for a in first] == [A.lower_government]
     assert [a.category for a in second] == [A.enterprises_institutions]
+    assert second[0].char_start == text.index("企业")
 
 
 @pytest.mark.skipif(not SENTENCES.exists(), reason="shared eval data not present")

@@ -58,6 +58,21 @@ def test_named_units_by_their_suffix(sentence: str, unit: str, category: ActorCa
     assert (unit, category) in mentions(sentence)
 
 
+def test_a_sentence_alone_has_the_mentions_the_whole_text_gives_it() -> None:
+    # Actors match only the sentences they read. A unit rule that looks behind the
+    # sentence's start (。华能电力集团) still sees the mark before it: the sentence's own
+    # slice would give only 集团.
+    text = "各部门要抓好落实。华能电力集团要带头，市财政局负责保障。"
+    nlp = get_nlp(LEXICON)
+    start = text.index("华能")
+    alone = nlp.find_mentions(text, start, len(text))
+    assert alone == [m for m in nlp.find_mentions(text) if m.start >= start]
+    assert [(m.text, m.category, m.start) for m in alone] == [
+        ("华能电力集团", ActorCategory.enterprises_institutions, start),
+        ("市财政局", ActorCategory.department, text.index("市财政局")),
+    ]
+
+
 def test_words_that_only_contain_an_alias_are_no_mention() -> None:
     # 总书记 contains 书记, 发展中国家 contains 国家: neither is one of our actors.
     assert mentions("习近平总书记强调，发展中国家要加强合作。") == []
