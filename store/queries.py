@@ -193,8 +193,9 @@ def _keys(
         keys.on_r.append("(t.source = ? or r.speech_id = ?)")
         keys.r_params += [speech, speech]
     for term in terms:
-        keys.on_r.append(contains_sql("r"))
-        keys.r_params += [term, term]
+        sql, params = contains_sql(term, "r")
+        keys.on_r.append(sql)
+        keys.r_params += params
     if kind:
         keys.on_r.append("exists (select 1 from sections sec where sec.id = r.section_id and sec.kind = ?)")
         keys.r_params.append(kind)

@@ -69,20 +69,27 @@ def index_for(term: str) -> Index | None:
     return None
 
 
-def contains_sql(alias: str = "r") -> str:
-    """SQL true when requirement `alias` contains a word (two parameters: the word twice)."""
-    return f"(instr(lower({alias}.heading), lower(?)) > 0 or instr(lower({alias}.text), lower(?)) > 0)"
+def contains_sql(term: str, alias: str = "r") -> tuple[str, list[Any]]:
+    """SQL true when requirement `alias` contains `term` (ASCII letters in any case), and its parameters.
+
+    SQLite's `lower()` changes ASCII letters only, so a word without them needs no copy of
+    the text lowered: `instr()` on the text itself gives the same answer, faster.
+    """
+    if any("a" <= c <= "z" for c in term.lower() if c.isascii()):
+        return (
+            f"(instr(lower({alias}.heading), lower(?)) > 0 or instr(lower({alias}.text), lower(?)) > 0)",
+            [term, term],
+        )
+    return f"(instr({alias}.heading, ?) > 0 or instr({alias}.text, ?) > 0)", [term, term]
 
 
 def term_condition(term: str, alias: str = "r") -> tuple[str, list[Any]]:
     """SQL that is true when requirement `alias` contains `term`, and its parameters."""
     index = index_for(term)
+    contains, params = contains_sql(term, alias)
     if index is None:
-        return contains_sql(alias), [term, term]
-    return (
-        f"({alias}.rowid in ({index.rowids()}) and {contains_sql(alias)})",
-        [index.match, term, term],
-    )
+        return contains, params
+    return f"({alias}.rowid in ({index.rowids()}) and {contains})", [index.match, *params]
 
 
 def search_sql(text: str) -> tuple[str, list[Any]]:
