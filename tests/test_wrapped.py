@@ -153,3 +153,17 @@ def test_a_marker_split_by_a_hard_wrap_still_opens_an_inline_item():
     items = inline_list(text, 0, len(text))
     assert [text[m.start : m.end] for m in items] == ["一\n是", "二是", "三是"]
     assert text[items[0].end :].startswith("全面实施营改增")
+
+
+def test_without_indentation_a_short_opening_sentence_after_the_margin_starts_anew():
+    """Hainan 2026 opens each work paragraph with a short topic sentence (`稳步扩大制度型
+    开放。`); inside its paragraphs sentences run longer. After a paragraph that ends at the
+    margin, a line opening with such a sentence starts a paragraph; plain text runs on."""
+    hainan = (CORPUS / "019_gwr_2026_hainan.txt").read_text("utf-8").split("\n")
+    start = hainan.index("三、2026年主要工作")
+    end = next(i for i in range(start + 1, len(hainan)) if hainan[i].startswith("四、"))
+    work = [line.strip() for line in hainan[start:end] if line.strip()]
+    topic = next(i for i, line in enumerate(work) if line.startswith("稳步扩大制度型开放。"))
+    para, width = _at_margin()
+    typed = [*work[:topic], para, *work[topic:]]
+    assert typed_paragraphs(rewrap("\n".join(typed), width)) == typed
