@@ -98,7 +98,7 @@ class _Block:
         return self._toks is not None or words.search(self.text) is not None
 
 
-Pos = tuple[int, int]  # (block, token in the block)
+_Pos = tuple[int, int]  # (block, token in the block)
 
 
 class _Sentence:
@@ -110,17 +110,17 @@ class _Sentence:
         han = _jieba()[0].re_han_default
         self.blocks = [_Block(b, bool(han.match(b))) for b in han.split(sentence) if b]
 
-    def at(self, pos: Pos) -> tuple[str, str]:
+    def at(self, pos: _Pos) -> tuple[str, str]:
         return self.blocks[pos[0]].toks[pos[1]]
 
-    def next(self, pos: Pos) -> Pos | None:
+    def next(self, pos: _Pos) -> _Pos | None:
         bi, k = pos
         if k + 1 < len(self.blocks[bi].toks):
             return bi, k + 1
         # A Han run always has a token: it need not be segmented to be stepped into.
         return next(((j, 0) for j in range(bi + 1, len(self.blocks)) if self._nonempty(j)), None)
 
-    def prev(self, pos: Pos) -> Pos | None:
+    def prev(self, pos: _Pos) -> _Pos | None:
         bi, k = pos
         if k > 0:
             return bi, k - 1
@@ -131,7 +131,7 @@ class _Sentence:
     def _nonempty(self, j: int) -> bool:
         return self.blocks[j].han or bool(self.blocks[j].toks)
 
-    def holding(self, words: re.Pattern[str]) -> Iterator[tuple[Pos, tuple[str, str]]]:
+    def holding(self, words: re.Pattern[str]) -> Iterator[tuple[_Pos, tuple[str, str]]]:
         """Every token, in order, of the blocks that may hold one of `words`."""
         for bi, b in enumerate(self.blocks):
             if b.may_hold(words):
@@ -172,10 +172,6 @@ def _opens_with(
     return first[0] in words
 
 
-def _is_verb(word: str, tag: str) -> bool:
-    return tag.startswith("v") and word not in _words()["not_work"]
-
-
 def _adverbish(tok: tuple[str, str]) -> bool:
     return tok[0] in _words()["adverbs"] or tok[1] in ("d", "ad")
 
@@ -187,7 +183,7 @@ def _skip_adverbs(toks: _Lazy, i: int) -> int:
     return i
 
 
-def _skip_adverbs_at(toks: _Sentence, pos: Pos | None) -> Pos | None:
+def _skip_adverbs_at(toks: _Sentence, pos: _Pos | None) -> _Pos | None:
     n = 0
     while pos is not None and n < 3 and _adverbish(toks.at(pos)):
         pos, n = toks.next(pos), n + 1
@@ -223,10 +219,8 @@ def sentence_asks(sentence: str) -> bool:
         if word in w["agenda"] and after is not None:
             j = toks.next(after) if toks.at(after)[0] in _CLAUSE else after
             if j is not None and toks.next(j) is not None and toks.at(j)[0] == "是":
-                verb = _skip_adverbs_at(toks, toks.next(j))
-                if verb is None:
-                    raise IndexError("a sentence ends in adverbs after 是")
-                if _verbish(*toks.at(verb)):
+                verb = _skip_adverbs_at(toks, toks.next(j))  # None: only adverbs follow
+                if verb is not None and _verbish(*toks.at(verb)):
                     return True
     for _pos, (word, _tag) in toks.holding(find["closing"]):
         if word in w["past"] or word in w["outcome"]:
@@ -249,7 +243,7 @@ def sentence_asks(sentence: str) -> bool:
     return False
 
 
-def _verb_follows(toks: _Sentence, pos: Pos | None) -> bool:
+def _verb_follows(toks: _Sentence, pos: _Pos | None) -> bool:
     """A verb (or a preposition opening its object) within a few words after a modal."""
     for _ in range(4):
         if pos is None:
@@ -265,7 +259,7 @@ def _verb_follows(toks: _Sentence, pos: Pos | None) -> bool:
     return False
 
 
-def _commitment(toks: _Sentence, pos: Pos) -> bool:
+def _commitment(toks: _Sentence, pos: _Pos) -> bool:
     """`我们将…`, `政府还将…`: the token at pos and the words before it."""
     w = _words()
     if toks.at(pos)[0] not in w["commitment_words"]:
