@@ -277,7 +277,8 @@ def build_note(path: Path) -> str:
     if not sidecar.exists():
         return ""
     parts = json.loads(sidecar.read_text("utf-8"))
-    return "; build: " + ", ".join(f"{k} {v:.0f} s" for k, v in parts.items())
+    names = {"rows_s": "inserting the rows"}
+    return "; build: " + ", ".join(f"{names.get(k, k)} {v:.0f} s" for k, v in parts.items())
 
 
 def measure_queries(path: Path, budget_s: float) -> tuple[list[QueryTiming], dict[str, Any]]:
