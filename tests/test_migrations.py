@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from store import migrate, open_db, search_requirements
+from store import migrate, open_db, search_requirements, task_page
 from store.migrations import m001_initial, migrations
 
 # sha256 of m001_initial as shipped in commit b636036 (its first 16 hex digits).
@@ -70,6 +70,11 @@ def test_a_first_version_database_upgrades_in_place():
     # The rows that were there are searchable, short words and long ones.
     assert [r["id"] for r in search_requirements(db, "书记")] == ["r1"]
     assert [r["id"] for r in search_requirements(db, "巡察整改")] == ["r1"]
+    assert [r["id"] for r in search_requirements(db, "书")] == ["r1"]  # the bigram index's backfill
+    # ... and the sort keys' backfill: pages, by actor too (r1 has no char_start: it sorts first)
+    assert [r["id"] for r in task_page(db, limit=5).rows] == ["r1"]
+    assert [r["id"] for r in task_page(db, limit=5, actor="party_committee").rows] == ["r1"]
+    assert task_page(db, limit=5, actor="principal").rows == []
     (task,) = db.query("select id, section_kind, actor_categories, tracking_status from tasks")
     assert task == {
         "id": "r1",
