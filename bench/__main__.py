@@ -303,12 +303,12 @@ def main(argv: list[str] | None = None) -> int:
             "(e) queries",
             [
                 f"Database: {qinfo['rows']:,} requirements through the store's own migrations (FTS5 "
-                f"trigram index, views), {size:,.0f} MB, {built}. Runs per query kind: until "
+                f"trigram and bigram indexes, `task_order`, views), {size:,.0f} MB, {built}. Runs per query kind: until "
                 f"{args.query_budget:.0f} s are spent (at least 5, at most 50).",
                 "",
                 *(f"- {t.name}: {t.what}; {t.runs} runs" for t in timings),
                 "",
-                "Query plan of `query_tasks(actor=…)` (what bounds it at this size):",
+                "Query plan of a first page of `task_page(actor=…)` (the keyset read on `task_order`):",
                 "",
                 "```",
                 *qinfo["plan"],
