@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from extractors.actors import assign_actors
@@ -12,8 +14,8 @@ from extractors.directives import one_speech
 from extractors.outline import HEADING, Outline, heading_of, parse_outline
 from extractors.requirements import drafts_for
 from extractors.sections import classify_section
-from extractors.text import Span
-from schemas import Extraction, Requirement, Section, SectionKind, Speech
+from extractors.text import BREAK, Span
+from schemas import ActorAssignment, Extraction, Requirement, Section, SectionKind, Speech
 
 
 def requirement_id(source: str, path: str, text: str) -> str:
@@ -51,6 +53,75 @@ def _sections(outline: Outline) -> list[tuple[Section, object]]:
     return out
 
 
+@dataclass(frozen=True)
+class _Unwrapped:
+    """The speech with the hard wraps inside its paragraphs taken out, and the way back.
+
+    Actors and deadlines are read sentence by sentence and mention by mention; a wrap
+    (a line break plus the next line's indentation, inside one paragraph: the outline
+    tells it from a paragraph break) ends no sentence, and `各级⏎党委` is one mention.
+    Both are read on this copy; an actor's `char_start` is mapped back to the speech
+    as written (its `mention` is the name as read, without the wrap). Typed text has
+    no wraps: the copy is the text itself.
+    """
+
+    text: str
+    wraps: tuple[tuple[int, int], ...]  # (source start, length) of each wrap taken out
+    cuts: tuple[int, ...]  # where each wrap was, in the copy
+    removed: tuple[int, ...]  # characters taken out up to and including each wrap
+
+    @classmethod
+    def of(cls, outline: Outline) -> _Unwrapped:
+        text = outline.text
+        wraps = [
+            (m.start(), m.end() - m.start())
+            for m in BREAK.finditer(text)
+            if outline.para_at(m.start()) is not None  # a paragraph break stays
+        ]
+        if not wraps:
+            return cls(text, (), (), ())
+        pieces, cuts, removed = [], [], []
+        pos = gone = 0
+        for start, length in wraps:
+            pieces.append(text[pos:start])
+            cuts.append(start - gone)
+            gone += length
+            removed.append(gone)
+            pos = start + length
+        pieces.append(text[pos:])
+        return cls("".join(pieces), tuple(wraps), tuple(cuts), tuple(removed))
+
+    def to_flat(self, offset: int) -> int:
+        """Where a source offset lands in the copy (inside a wrap: where it was cut)."""
+        i = bisect_right(self.wraps, offset, key=lambda w: w[0]) - 1
+        if i < 0:
+            return offset
+        start, length = self.wraps[i]
+        if offset < start + length:
+            return self.cuts[i]
+        return offset - self.removed[i]
+
+    def to_source(self, offset: int) -> int:
+        """The source offset of the copy's character at `offset`."""
+        i = bisect_right(self.cuts, offset) - 1
+        return offset + (self.removed[i] if i >= 0 else 0)
+
+    def span(self, span: Span) -> Span:
+        return Span(self.to_flat(span.start), self.to_flat(span.end)) if self.cuts else span
+
+    def own(self, span: Span | None) -> Span | None:
+        return None if span is None else self.span(span)
+
+    def actors(self, span: Span, parent_own: Span | None) -> list[ActorAssignment]:
+        found = assign_actors(self.text, self.span(Span(span.start, span.end)), self.own(parent_own))
+        if not self.cuts:
+            return found
+        return [
+            a if a.char_start is None else a.model_copy(update={"char_start": self.to_source(a.char_start)})
+            for a in found
+        ]
+
+
 def extract_text(text: str, speech: Speech) -> Extraction:
     with one_speech():
         return _extract(text, speech)
@@ -58,6 +129,7 @@ def extract_text(text: str, speech: Speech) -> Extraction:
 
 def _extract(text: str, speech: Speech) -> Extraction:
     outline = parse_outline(text)
+    flat = _Unwrapped.of(outline)
     sections: list[Section] = []
     requirements: list[Requirement] = []
     for section, node in _sections(outline):
@@ -66,7 +138,9 @@ def _extract(text: str, speech: Speech) -> Extraction:
             continue
         for d in drafts_for(outline, node):
             body = text[d.span.start : d.span.end]
-            deadline, deadline_date = find_deadline(text, d.span, d.parent_own, speech.year)
+            deadline, deadline_date = find_deadline(
+                flat.text, flat.span(d.span), flat.own(d.parent_own), speech.year
+            )
             requirements.append(
                 Requirement(
                     id=requirement_id(speech.source, d.path, body),
@@ -76,7 +150,7 @@ def _extract(text: str, speech: Speech) -> Extraction:
                     text=body,
                     char_start=d.span.start,
                     char_end=d.span.end,
-                    actors=assign_actors(text, Span(d.span.start, d.span.end), d.parent_own),
+                    actors=flat.actors(d.span, d.parent_own),
                     deadline=deadline,
                     deadline_date=deadline_date,
                     measures=list(d.measures),
