@@ -1,0 +1,119 @@
+"""Does a sentence ask for something? (extractors/directives.py, ANNOTATION.md §2)
+
+A paragraph item that asks for nothing — it only looks back, states a fact, a stance,
+confidence or a wish — is no requirement; a directive to our side, concrete work, an
+appeal or the speaker's commitment to work keeps it. The sentences are real ones from
+corpus/; each expected value was read against the guide by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.directives import (
+    asks_for_something,
+    directive_sentences,
+    one_speech,
+    sentence_asks,
+)
+from extractors.text import Span
+
+# A modal (要 / 必须 / 务必) and then, past adverbs, a verb: a directive.
+DIRECTIVES = [
+    "我们必须加强基础工业和基础设施的建设，否则经济发展没有后劲。",
+    "全国各方要认真做好思想教育工作、卫生技术工作和幼儿保健工作，使广大群众自觉自愿地和安全有效地实行计划生育。",
+    "全市政府系统务必把巡视巡察和专项督查整改工作做深做实，切实提高党组自身建设水平。",
+    "要在全社会大力弘扬劳动精神，提倡通过诚实劳动来实现人生的梦想、改变自己的命运。",
+    "党的自身建设也必须进行改革，以适应改革开放的新形势。",
+]
+
+# A clause opened by a work verb: work to do, no modal needed.
+WORK = [
+    "加强事中事后监管，优化公共服务流程。",
+    "完善农业支持政策，促进农业发展方式加快转变。",
+    "加强工商行政管理和物价管理，严格执行市场管理法规，形成正常的市场秩序。",
+]
+
+# The speaker's own commitment to work (我们将…) keeps a paragraph (directives.toml).
+COMMITMENTS = [
+    "我们将营造更加公平、更为透明、更可预期的投资环境，中国要始终成为富有吸引力的外商投资热土。",
+    "我们将继续高举和平、发展、合作、共赢的旗帜，践行中国特色大国外交理念，维护国家主权、安全、发展利益。",
+    "对执行不力、落实不好、问题突出的，我们将坚决亮黄牌、掏红牌。",
+]
+
+# Appeals ask whoever they name (希望…, 号召…).
+APPEALS = [
+    "希望我国广大知识分子充分发挥自身优势，勇于担当、敢于创新，服务社会、报效人民，努力作出新的更突出的贡献。",
+    "希望我国广大青年充分展现自己的抱负和激情，胸怀理想、锤炼品格，脚踏实地、艰苦奋斗，不断书写奉献青春的时代篇章。",
+]
+
+# Past results (…了, 已经…), statements (…，是…), outlooks (必将, 就一定能够): nothing asked.
+NOTHING_ASKED = [
+    "通过这些相互访问，发展了我国同各国的友好合作关系。",
+    "我们已经在实行对外开放这个基本国策中取得了重大成就。",
+    "中共中央印发了新的《中国共产党党组工作条例》，为新形势下加强和改进党组工作提供了遵循。",
+    "召开了七次全会和一次全国代表会议，就一系列重大问题及时作出正确决策，有力地推进了改革和开放。",
+    "勇立潮头、引领创新，是广大知识分子应有的品格。",
+    "九年来的成就，是全国各族人民团结奋斗的结果。",
+    "在我们这样一个人口众多的发展中国家，这将是非常了不起的成就。",
+    "我们坚定地相信，建设有中国特色的社会主义的道路，必将越走越宽广！",
+    "只要我们万众一心，共克时艰，就一定能够实现全年经济社会发展目标。",
+]
+
+
+@pytest.mark.parametrize("sentence", DIRECTIVES + WORK + COMMITMENTS + APPEALS)
+def test_sentences_that_ask(sentence):
+    assert sentence_asks(sentence) is True
+
+
+@pytest.mark.parametrize("sentence", NOTHING_ASKED)
+def test_sentences_that_ask_for_nothing(sentence):
+    assert sentence_asks(sentence) is False
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        (
+            "我国高等教育已有一定的规模，在今后的一段时期内，发展的重点是提高教育质量，调整层次和结构，而不是扩大学校规模和增加学校数量。",
+            True,
+        ),
+        ("科技、教育、文化工作的根本任务，是提高全民族的思想道德素质、科学文化素质和创新能力。", True),
+        ("这次大会的中心任务是加快和深化改革。", True),
+        ("历史交给我们的任务是伟大而艰巨的。", False),  # 是 + an adjective: a statement
+        ("增加进口的重点，是短缺的资源性产品、高新技术和关键技术设备。", False),  # 是 + things
+    ],
+)
+def test_the_agenda_names_work_when_a_verb_follows(sentence, asks):
+    """`重点是 / 根本任务是 + verb` names the work to do; followed by anything else it does not."""
+    assert sentence_asks(sentence) is asks
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["今年工作的重点是进一步。", "今年工作的重点是进一步", "重点是切实", "重点是"],
+)
+def test_a_sentence_ending_in_adverbs_after_the_agenda_asks_for_nothing(sentence):
+    """Regression: only adverbs after 重点是 (a sentence cut short, as OCR leaves it) raised
+    IndexError, which failed the whole speech's extraction."""
+    assert sentence_asks(sentence) is False
+
+
+def test_directive_sentences_of_a_paragraph_are_the_ones_that_ask():
+    past = NOTHING_ASKED[1]
+    work = DIRECTIVES[0]
+    text = "　　" + past + work
+    spans = directive_sentences(text, Span(2, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [work]
+    assert asks_for_something(text, Span(2, len(text)))
+    assert not asks_for_something(text, Span(2, 2 + len(past)))
+
+
+def test_within_one_speech_each_sentence_keeps_its_answer():
+    text = NOTHING_ASKED[0] + DIRECTIVES[1] + NOTHING_ASKED[0]
+    outside = directive_sentences(text, Span(0, len(text)))
+    with one_speech():
+        first = directive_sentences(text, Span(0, len(text)))
+        again = directive_sentences(text, Span(0, len(text)))
+    assert first == again == outside
+    assert len(outside) == 1
