@@ -287,7 +287,7 @@ def _verbish(word: str, tag: str) -> bool:
     return (
         len(word) >= 4
         and _tag(word[-2:]).startswith("v")
-        and (word[:2] in w["adverbs"] or _tag(word[:2]).startswith(("v", "d", "a")))
+        and (word[:2] in w["adverbs"] or word[:2] in w["verbs"] or _tag(word[:2]).startswith(("v", "d", "a")))
     )
 
 

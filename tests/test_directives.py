@@ -25,6 +25,8 @@ DIRECTIVES = [
     "全市政府系统务必把巡视巡察和专项督查整改工作做深做实，切实提高党组自身建设水平。",
     "要在全社会大力弘扬劳动精神，提倡通过诚实劳动来实现人生的梦想、改变自己的命运。",
     "党的自身建设也必须进行改革，以适应改革开放的新形势。",
+    # 深化改革: jieba reads one abbreviation (tag j) that opens with a listed verb (深化)
+    "必须全面深化改革，坚持和完善基本经济制度，建立现代产权制度，基本建成法治政府。",
 ]
 
 # A clause opened by a work verb: work to do, no modal needed.
