@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml uv.lock
 
 run: install
 	$(VENV)/bin/speechtasks run --corpus corpus --db speechtasks.db
-	$(VENV)/bin/speechtasks tasks --db speechtasks.db
+	$(VENV)/bin/speechtasks tasks --all --db speechtasks.db
 
 test: install
 	sh scripts/ensure_chromium.sh
@@ -36,4 +36,4 @@ bench: install
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) speechtasks.db speechtasks.db-wal speechtasks.db-shm .pytest_cache
+	rm -rf $(VENV) speechtasks.db speechtasks.db-wal speechtasks.db-shm speechtasks.review .pytest_cache
