@@ -203,6 +203,7 @@ def _finders() -> dict[str, re.Pattern[str]]:
         "opening": rx("appeals", "modals", "commitment_words", "agenda"),
         "closing": rx("past", "outcome"),
         "topic": rx("topic_predicates", prefix=True),
+        "statement": rx("copulas", "result_verbs"),
     }
 
 
@@ -210,14 +211,18 @@ def sentence_asks(sentence: str) -> bool:
     """True when the sentence is a directive, an appeal, a commitment to work or names work."""
     w, find = _words(), _finders()
     toks = _Sentence(sentence)
-    for pos, (word, _tag) in toks.holding(find["opening"]):
+    for pos, (word, tag) in toks.holding(find["opening"]):
         after = toks.next(pos)
-        if word in w["appeals"] and after is not None:
+        if word in w["appeals"] and after is not None and not _noun_use(toks, pos):
             return True
-        if (word in w["modals"] or _commitment(toks, pos)) and _verb_follows(toks, after):
+        modal = word in w["modals"] or _commitment(toks, pos)
+        if modal and _verb_follows(toks, after) and not _attributive(toks, pos):
+            return True
+        if _fused_modal(toks, pos, word, tag):
             return True
         if word in w["agenda"] and after is not None:
-            j = toks.next(after) if toks.at(after)[0] in _CLAUSE else after
+            # `重点是`, `重点，是`, `更重要的是`
+            j = toks.next(after) if toks.at(after)[0] in _CLAUSE or toks.at(after)[0] == "的" else after
             if j is not None and toks.next(j) is not None and toks.at(j)[0] == "是":
                 verb = _skip_adverbs_at(toks, toks.next(j))  # None: only adverbs follow
                 if verb is not None and _verbish(*toks.at(verb)):
@@ -225,6 +230,8 @@ def sentence_asks(sentence: str) -> bool:
     for _pos, (word, _tag) in toks.holding(find["closing"]):
         if word in w["past"] or word in w["outcome"]:
             return False
+    if _states(toks):
+        return False
     clauses = toks.clauses()
     for k, items in enumerate(clauses[:2]):
         clause = _Lazy(_clause_tokens(items))
@@ -255,6 +262,115 @@ def _verb_follows(toks: _Sentence, pos: _Pos | None) -> bool:
             return True
         if word not in _words()["adverbs"] and tag.startswith(("n", "r", "m")):
             return False
+        pos = toks.next(pos)
+    return False
+
+
+def _clause_bound(word: str) -> bool:
+    return word in _CLAUSE or word in SENTENCE_END
+
+
+def _noun_use(toks: _Sentence, pos: _Pos) -> bool:
+    """An appeal word used as a noun: after `的` (`人民的希望`), or the object of a `把`
+    earlier in its clause (`把最大希望，寄托在…`)."""
+    before = toks.prev(pos)
+    if before is not None and toks.at(before)[0] == "的":
+        return True
+    while before is not None and not _clause_bound(toks.at(before)[0]):
+        if toks.at(before)[0] == "把":
+            return True
+        before = toks.prev(before)
+    return False
+
+
+def _attributive(toks: _Sentence, pos: _Pos) -> bool:
+    """A modal inside a `…的` attributive of a copula statement: `这是…必须解决的课题`
+    names a thing; `是` stands before the modal in its clause and its verbs end in `的`."""
+    before, copula = toks.prev(pos), False
+    while before is not None and not _clause_bound(toks.at(before)[0]):
+        if toks.at(before)[0] in _words()["copulas"]:
+            copula = True
+            break
+        before = toks.prev(before)
+    if not copula:
+        return False
+    # Only adverbs, verbs and `和` between the modal and `的`: `必须坚持和贯彻的方针`. An
+    # object or a preposition (`就是要把…的企业整顿好`) makes the modal the predicate.
+    after = toks.next(pos)
+    while after is not None:
+        word, tag = toks.at(after)
+        if word == "的":
+            return True
+        if not (_adverbish((word, tag)) or _verbish(word, tag) or tag == "c"):
+            return False
+        after = toks.next(after)
+    return False
+
+
+def _fused_modal(toks: _Sentence, pos: _Pos, word: str, tag: str) -> bool:
+    """jieba joins a one-character modal to the verb after it and reads a noun
+    (`我们 要念之再三`): after a pronoun subject, a non-verb token that opens with such a
+    modal and ends in a verb is a modal and a verb."""
+    if len(word) != 2 or tag.startswith(("v", "c")) or word[0] not in _words()["modals"]:
+        return False
+    if not _tag(word[1:]).startswith("v"):
+        return False
+    before = toks.prev(pos)
+    return before is not None and toks.at(before)[1] == "r"
+
+
+def _states(toks: _Sentence) -> bool:
+    """A statement or a reported result rather than a demand:
+    - `X 是 … 的` closing a clause (`四方面的任务是互相联系、互相促进的`);
+    - a clause with a subject of its own before `取得` + a result (`新型城镇化取得新成效`)."""
+    w = _words()
+    for pos, (word, _tag) in toks.holding(_finders()["statement"]):
+        if word in w["copulas"]:
+            if _conditional(toks, pos):
+                continue  # `只要出发点是好的，就要…`: a condition, not the statement
+            nxt = toks.next(pos)
+            # up to the clause's end, through `、` (`是互相联系、互相促进的`)
+            while nxt is not None and (toks.at(nxt)[0] == "、" or not _clause_bound(toks.at(nxt)[0])):
+                if toks.at(nxt)[0] == "的":
+                    end = toks.next(nxt)
+                    if end is None or _clause_bound(toks.at(end)[0]):
+                        return True
+                nxt = toks.next(nxt)
+        elif word in w["result_verbs"]:
+            if not _result_follows(toks, toks.next(pos)):
+                continue
+            before = toks.prev(pos)
+            if before is None or _clause_bound(toks.at(before)[0]):
+                continue  # no subject: `取得…` is work to do
+            start = before
+            while toks.prev(start) is not None and not _clause_bound(toks.at(toks.prev(start))[0]):
+                start = toks.prev(start)
+            first = toks.at(_skip_adverbs_at(toks, start) or start)
+            # A clause opened by a verb, a modal or a preposition (`在…取得进展`) has no
+            # subject of its own: work to do.
+            if not _verbish(*first) and first[1] != "p" and first[0] not in w["modals"]:
+                return True
+    return False
+
+
+def _conditional(toks: _Sentence, pos: _Pos) -> bool:
+    """Does a condition word (`只要`, `如果`) open the clause of the token at pos?"""
+    before = toks.prev(pos)
+    while before is not None and not _clause_bound(toks.at(before)[0]):
+        if toks.at(before)[0] in _words()["conditions"]:
+            return True
+        before = toks.prev(before)
+    return False
+
+
+def _result_follows(toks: _Sentence, pos: _Pos | None) -> bool:
+    """`新成效`, `明显成绩`: a result noun within a few words, closing the clause."""
+    for _ in range(3):
+        if pos is None or _clause_bound(toks.at(pos)[0]):
+            return False
+        if toks.at(pos)[0] in _words()["results"]:
+            nxt = toks.next(pos)
+            return nxt is None or _clause_bound(toks.at(nxt)[0])
         pos = toks.next(pos)
     return False
 

@@ -3,7 +3,7 @@
 A paragraph item that asks for nothing — it only looks back, states a fact, a stance,
 confidence or a wish — is no requirement; a directive to our side, concrete work, an
 appeal or the speaker's commitment to work keeps it. The sentences are real ones from
-corpus/; each expected value was read against the guide by hand.
+corpus/ and the dev speeches; each expected value was read against the guide by hand.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def test_sentences_that_ask_for_nothing(sentence):
         ),
         ("科技、教育、文化工作的根本任务，是提高全民族的思想道德素质、科学文化素质和创新能力。", True),
         ("这次大会的中心任务是加快和深化改革。", True),
+        # `更重要的是 + verb`: the pseudo-cleft names work, past a statement (`…是重要的`)
+        ("进口必要的成套设备是重要的，更重要的是引进先进的制造技术和工艺。", True),
+        ("现在，最重要的是走好第二步。", True),
         ("历史交给我们的任务是伟大而艰巨的。", False),  # 是 + an adjective: a statement
         ("增加进口的重点，是短缺的资源性产品、高新技术和关键技术设备。", False),  # 是 + things
     ],
@@ -119,3 +122,53 @@ def test_within_one_speech_each_sentence_keeps_its_answer():
         again = directive_sentences(text, Span(0, len(text)))
     assert first == again == outside
     assert len(outside) == 1
+
+
+# Statements, results and nouns that look like demands (ANNOTATION.md §2: a paragraph
+# that states a fact, a stance or a result asks for nothing).
+LOOK_LIKE_DEMANDS = [
+    # a modal inside `是 … 的 + noun`: the attributive names a thing
+    "这是新时期党的建设必须解决的最重大的课题。",
+    "这是在农村工作中必须牢固确立的一条重要指导思想。",
+    "干净是从政必须坚守的底线，干事是我们应尽的本分。",
+    "保持国际收支平衡和人民币汇率稳定，是必须坚持的方针。",
+    "这是需要长期努力才能实现的。",
+    # `X 是 … 的` closing a clause: a statement or a stance
+    "调整、改革、整顿、提高四方面的任务是互相联系、互相促进的，但是调整是目前国民经济全局的关键。",
+    "在全面改革的深刻变革中，保持安定团结是非常必要的，也是很不容易的。",
+    "根据目前我国经济的发展情况和趋势，实现这个目标是完全可能的。",
+    "凡是有利于统一的主张，我们都是支持的；",
+    # a subject of its own, then 取得 + a result: a result reported
+    "推进户籍制度改革，出台居住证制度，加强城镇基础设施建设，新型城镇化取得新成效。",
+    "全面完成优化营商环境58条改革举措，十大攻坚任务取得明显成效。",
+    "重视科技强军，国防科研取得一批重要成果，后勤保障能力不断提高。",
+    "坚持不懈夯实农业基础，防灾减灾和综合生产能力稳步提高，乡村全面振兴取得新成效。",
+    # 希望 as a noun (the object of 把, after 的): no appeal
+    "党和人民总是把自己的最大希望，寄托在代表未来的蓬勃向上的青年身上。",
+    "努力发扬马克思主义的科学精神和创造活力，振奋起全民族探索创新的勇气，是我们的理论和事业不断发展的希望所在。",
+]
+
+# Demands that share those words: they keep asking.
+STILL_DEMANDS = [
+    # jieba joins 要 to the verb (要念, a noun); after the subject it is modal + verb
+    "我们要念之再三、铭之肺腑，多谋民生之利，多解民生之忧。",
+    # 是…的 inside a condition; the main clause demands
+    "对来自知识分子的意见和批评，只要出发点是好的，就要热忱欢迎，对的就要积极采纳。",
+    # 就是要 + an object: the modal is the predicate, not inside an attributive
+    "我们讲整顿，就是要把现有企业特别是一部分目前管理混乱的企业坚决整顿好。",
+    # 取得 without a subject of its own (a preposition opens the clause): work to do
+    "集中必要的力量，在基础研究的优势领域取得进展。",
+    # a past result, then a modal: the directive wins
+    "近年来，各级人大的工作取得了很大进展，今后应继续完善人大及其常委会的各项职能，加强立法工作和法律监督。",
+    "我们希望台湾当局顺应民心，认清形势，积极响应《告台湾同胞书》的号召，为台湾早日归回祖国，共同发展四个现代化的建国大业，做出宝贵的贡献。",
+]
+
+
+@pytest.mark.parametrize("sentence", LOOK_LIKE_DEMANDS)
+def test_statements_results_and_nouns_ask_for_nothing(sentence):
+    assert sentence_asks(sentence) is False
+
+
+@pytest.mark.parametrize("sentence", STILL_DEMANDS)
+def test_demands_sharing_those_words_still_ask(sentence):
+    assert sentence_asks(sentence) is True
