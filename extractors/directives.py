@@ -4,7 +4,7 @@ Used to drop paragraph items that ask for nothing (ANNOTATION.md §2) and to lis
 requirement's measures. Words are data (data/directives.toml); jieba gives the tokens
 and their part of speech. jieba segments a sentence block by block (a run of Han
 characters between punctuation), so a sentence's tokens are its blocks' tokens: only
-the blocks the rules look into are segmented (`_Sentence`): those that can hold a
+the blocks the rules look into are segmented (`SentenceTokens`): those that can hold a
 deciding word (要, 将, 了 …), their neighbours and the first clauses. The answers are
 those of segmenting the whole sentence. Within one speech (`one_speech`) each distinct
 sentence is judged once.
@@ -14,15 +14,23 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 
 from extractors.text import SENTENCE_END, Span, sentences
-
-_CLAUSE = "，,：:、"
+from extractors.tokens import (
+    CLAUSE_MARKS,
+    Block,
+    LazyTokens,
+    Pos,
+    SentenceTokens,
+    clause_tokens,
+    tag_of,
+    tagged_tokens,
+)
 
 
 @lru_cache(maxsize=1)
@@ -31,143 +39,12 @@ def _words() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    return jieba, jieba.posseg.dt.word_tag_tab
-
-
-def _stream(chunk: str) -> Iterator[tuple[str, str]]:
-    """jieba's (word, tag) pairs of the chunk, spaces left out, as jieba produces them:
-    a stretch between two punctuation marks is segmented only when it is reached."""
-    jieba, tags = _jieba()
-    return ((w, tags.get(w, "x")) for w in jieba.cut(chunk) if not w.isspace())
-
-
-class _Lazy:
-    """A token stream, read into a list only as far as it is indexed. Reading past the
-    end raises IndexError, as a list would."""
-
-    def __init__(self, tokens: Iterable[tuple[str, str]]) -> None:
-        self._more: Iterator[tuple[str, str]] | None = iter(tokens)
-        self.toks: list[tuple[str, str]] = []
-
-    def has(self, i: int) -> bool:
-        while i >= len(self.toks) and self._more is not None:
-            t = next(self._more, None)
-            if t is None:
-                self._more = None
-            else:
-                self.toks.append(t)
-        return i < len(self.toks)
-
-    def __getitem__(self, i: int) -> tuple[str, str]:
-        if not self.has(i):
-            raise IndexError(i)
-        return self.toks[i]
-
-    def after(self, i: int) -> Iterator[tuple[str, str]]:
-        while self.has(i):
-            yield self.toks[i]
-            i += 1
-
-
-class _Block:
-    """One of the pieces jieba cuts a sentence into before it segments: a run of Han
-    characters (and Latin letters, digits), segmented on its own, or the other
-    characters between two runs (one token each). A run is segmented when read."""
-
-    __slots__ = ("_toks", "han", "text")
-
-    def __init__(self, text: str, han: bool) -> None:
-        self.text, self.han = text, han
-        # What jieba.cut gives for the characters between runs: each one a token.
-        self._toks = None if han else [(ch, _tag(ch)) for ch in text if not ch.isspace()]
-
-    @property
-    def toks(self) -> list[tuple[str, str]]:
-        if self._toks is None:
-            self._toks = list(_stream(self.text))
-        return self._toks
-
-    def may_hold(self, words: re.Pattern[str]) -> bool:
-        """Can one of its tokens be one of `words`? Not unless the text contains it."""
-        return self._toks is not None or words.search(self.text) is not None
-
-
-_Pos = tuple[int, int]  # (block, token in the block)
-
-
-class _Sentence:
-    """A sentence's tokens, the same as `jieba.cut` of the whole sentence (which cuts
-    block by block), segmented only where the rules look: most blocks hold none of the
-    words that decide (要, 将, 了 …) and are never segmented."""
-
-    def __init__(self, sentence: str) -> None:
-        han = _jieba()[0].re_han_default
-        self.blocks = [_Block(b, bool(han.match(b))) for b in han.split(sentence) if b]
-
-    def at(self, pos: _Pos) -> tuple[str, str]:
-        return self.blocks[pos[0]].toks[pos[1]]
-
-    def next(self, pos: _Pos) -> _Pos | None:
-        bi, k = pos
-        if k + 1 < len(self.blocks[bi].toks):
-            return bi, k + 1
-        # A Han run always has a token: it need not be segmented to be stepped into.
-        return next(((j, 0) for j in range(bi + 1, len(self.blocks)) if self._nonempty(j)), None)
-
-    def prev(self, pos: _Pos) -> _Pos | None:
-        bi, k = pos
-        if k > 0:
-            return bi, k - 1
-        return next(
-            ((j, len(self.blocks[j].toks) - 1) for j in range(bi - 1, -1, -1) if self._nonempty(j)), None
-        )
-
-    def _nonempty(self, j: int) -> bool:
-        return self.blocks[j].han or bool(self.blocks[j].toks)
-
-    def holding(self, words: re.Pattern[str]) -> Iterator[tuple[_Pos, tuple[str, str]]]:
-        """Every token, in order, of the blocks that may hold one of `words`."""
-        for bi, b in enumerate(self.blocks):
-            if b.may_hold(words):
-                for k, t in enumerate(b.toks):
-                    yield (bi, k), t
-
-    def clauses(self) -> list[list[_Block | tuple[str, str]]]:
-        """The runs between clause and sentence marks (which are never in a Han run)."""
-        out: list[list[_Block | tuple[str, str]]] = [[]]
-        for b in self.blocks:
-            if b.han:
-                out[-1].append(b)
-                continue
-            for t in b.toks:
-                if t[0] in _CLAUSE or t[0] in SENTENCE_END:
-                    if out[-1]:
-                        out.append([])
-                else:
-                    out[-1].append(t)
-        return [c for c in out if c]
-
-
-def _clause_tokens(items: list[_Block | tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    for item in items:
-        if isinstance(item, _Block):
-            yield from item.toks
-        else:
-            yield item
-
-
 def _opens_with(
-    items: list[_Block | tuple[str, str]], words: frozenset[str], prefixes: re.Pattern[str]
+    items: list[Block | tuple[str, str]], words: frozenset[str], prefixes: re.Pattern[str]
 ) -> bool:
     """Is the first token of a clause one of `words`? (A run's first token starts its text.)"""
     first = items[0]
-    if isinstance(first, _Block):
+    if isinstance(first, Block):
         return prefixes.match(first.text) is not None and first.toks[0][0] in words
     return first[0] in words
 
@@ -176,14 +53,14 @@ def _adverbish(tok: tuple[str, str]) -> bool:
     return tok[0] in _words()["adverbs"] or tok[1] in ("d", "ad")
 
 
-def _skip_adverbs(toks: _Lazy, i: int) -> int:
+def _skip_adverbs(toks: LazyTokens, i: int) -> int:
     n = 0
     while toks.has(i) and n < 3 and _adverbish(toks[i]):
         i, n = i + 1, n + 1
     return i
 
 
-def _skip_adverbs_at(toks: _Sentence, pos: _Pos | None) -> _Pos | None:
+def _skip_adverbs_at(toks: SentenceTokens, pos: Pos | None) -> Pos | None:
     n = 0
     while pos is not None and n < 3 and _adverbish(toks.at(pos)):
         pos, n = toks.next(pos), n + 1
@@ -210,7 +87,7 @@ def _finders() -> dict[str, re.Pattern[str]]:
 def sentence_asks(sentence: str) -> bool:
     """True when the sentence is a directive, an appeal, a commitment to work or names work."""
     w, find = _words(), _finders()
-    toks = _Sentence(sentence)
+    toks = SentenceTokens(sentence)
     for pos, (word, tag) in toks.holding(find["opening"]):
         after = toks.next(pos)
         if word in w["appeals"] and after is not None and not _noun_use(toks, pos):
@@ -222,7 +99,7 @@ def sentence_asks(sentence: str) -> bool:
             return True
         if word in w["agenda"] and after is not None:
             # `重点是`, `重点，是`, `更重要的是`
-            j = toks.next(after) if toks.at(after)[0] in _CLAUSE or toks.at(after)[0] == "的" else after
+            j = toks.next(after) if toks.at(after)[0] in CLAUSE_MARKS or toks.at(after)[0] == "的" else after
             if j is not None and toks.next(j) is not None and toks.at(j)[0] == "是":
                 verb = _skip_adverbs_at(toks, toks.next(j))  # None: only adverbs follow
                 if verb is not None and _verbish(*toks.at(verb)):
@@ -234,7 +111,7 @@ def sentence_asks(sentence: str) -> bool:
         return False
     clauses = toks.clauses()
     for k, items in enumerate(clauses[:2]):
-        clause = _Lazy(_clause_tokens(items))
+        clause = LazyTokens(clause_tokens(items))
         j = _skip_adverbs(clause, 0)
         if not clause.has(j):
             continue
@@ -250,13 +127,13 @@ def sentence_asks(sentence: str) -> bool:
     return False
 
 
-def _verb_follows(toks: _Sentence, pos: _Pos | None) -> bool:
+def _verb_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
     """A verb (or a preposition opening its object) within a few words after a modal."""
     for _ in range(4):
         if pos is None:
             return False
         word, tag = toks.at(pos)
-        if word in _CLAUSE or word in SENTENCE_END:
+        if word in CLAUSE_MARKS or word in SENTENCE_END:
             return False
         if _verbish(word, tag) or tag == "p":
             return True
@@ -267,10 +144,10 @@ def _verb_follows(toks: _Sentence, pos: _Pos | None) -> bool:
 
 
 def _clause_bound(word: str) -> bool:
-    return word in _CLAUSE or word in SENTENCE_END
+    return word in CLAUSE_MARKS or word in SENTENCE_END
 
 
-def _noun_use(toks: _Sentence, pos: _Pos) -> bool:
+def _noun_use(toks: SentenceTokens, pos: Pos) -> bool:
     """An appeal word used as a noun: after `的` (`人民的希望`), or the object of a `把`
     earlier in its clause (`把最大希望，寄托在…`)."""
     before = toks.prev(pos)
@@ -283,7 +160,7 @@ def _noun_use(toks: _Sentence, pos: _Pos) -> bool:
     return False
 
 
-def _attributive(toks: _Sentence, pos: _Pos) -> bool:
+def _attributive(toks: SentenceTokens, pos: Pos) -> bool:
     """A modal inside a `…的` attributive of a copula statement: `这是…必须解决的课题`
     names a thing; `是` stands before the modal in its clause and its verbs end in `的`."""
     before, copula = toks.prev(pos), False
@@ -307,19 +184,19 @@ def _attributive(toks: _Sentence, pos: _Pos) -> bool:
     return False
 
 
-def _fused_modal(toks: _Sentence, pos: _Pos, word: str, tag: str) -> bool:
+def _fused_modal(toks: SentenceTokens, pos: Pos, word: str, tag: str) -> bool:
     """jieba joins a one-character modal to the verb after it and reads a noun
     (`我们 要念之再三`): after a pronoun subject, a non-verb token that opens with such a
     modal and ends in a verb is a modal and a verb."""
     if len(word) != 2 or tag.startswith(("v", "c")) or word[0] not in _words()["modals"]:
         return False
-    if not _tag(word[1:]).startswith("v"):
+    if not tag_of(word[1:]).startswith("v"):
         return False
     before = toks.prev(pos)
     return before is not None and toks.at(before)[1] == "r"
 
 
-def _states(toks: _Sentence) -> bool:
+def _states(toks: SentenceTokens) -> bool:
     """A statement or a reported result rather than a demand:
     - `X 是 … 的` closing a clause (`四方面的任务是互相联系、互相促进的`);
     - a clause with a subject of its own before `取得` + a result (`新型城镇化取得新成效`)."""
@@ -353,7 +230,7 @@ def _states(toks: _Sentence) -> bool:
     return False
 
 
-def _conditional(toks: _Sentence, pos: _Pos) -> bool:
+def _conditional(toks: SentenceTokens, pos: Pos) -> bool:
     """Does a condition word (`只要`, `如果`) open the clause of the token at pos?"""
     before = toks.prev(pos)
     while before is not None and not _clause_bound(toks.at(before)[0]):
@@ -363,7 +240,7 @@ def _conditional(toks: _Sentence, pos: _Pos) -> bool:
     return False
 
 
-def _result_follows(toks: _Sentence, pos: _Pos | None) -> bool:
+def _result_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
     """`新成效`, `明显成绩`: a result noun within a few words, closing the clause."""
     for _ in range(3):
         if pos is None or _clause_bound(toks.at(pos)[0]):
@@ -375,7 +252,7 @@ def _result_follows(toks: _Sentence, pos: _Pos | None) -> bool:
     return False
 
 
-def _commitment(toks: _Sentence, pos: _Pos) -> bool:
+def _commitment(toks: SentenceTokens, pos: Pos) -> bool:
     """`我们将…`, `政府还将…`: the token at pos and the words before it."""
     w = _words()
     if toks.at(pos)[0] not in w["commitment_words"]:
@@ -402,13 +279,11 @@ def _verbish(word: str, tag: str) -> bool:
     # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`).
     return (
         len(word) >= 4
-        and _tag(word[-2:]).startswith("v")
-        and (word[:2] in w["adverbs"] or word[:2] in w["verbs"] or _tag(word[:2]).startswith(("v", "d", "a")))
+        and tag_of(word[-2:]).startswith("v")
+        and (
+            word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
+        )
     )
-
-
-def _tag(word: str) -> str:
-    return _jieba()[1].get(word, "x")
 
 
 # Sentences judged in the speech at hand (`one_speech`): sections and requirements ask
@@ -460,4 +335,4 @@ def sentence_flags(chunk: str) -> tuple[bool, ...]:
 def names_work(text: str, span: Span) -> bool:
     """Does text[span] contain a verb at all? An enumerated item that only names
     things (`做到“三个区分开来”：一是…`) does not (ANNOTATION.md §2)."""
-    return any(_verbish(w, t) for w, t in _stream(text[span.start : span.end]))
+    return any(_verbish(w, t) for w, t in tagged_tokens(text[span.start : span.end]))
