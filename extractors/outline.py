@@ -143,12 +143,18 @@ def is_heading_line(text: str, para: Span, max_len: int) -> bool:
     return len(flat(line)) <= max_len and not ends_sentence(line)
 
 
-def _strong_headings(text: str, paras: list[Span], markers: dict[int, Marker]) -> list[Span]:
-    limit = int(outline_cues()["limits"].get("section_heading_max", 25))
+def _strong_headings(
+    text: str, paras: list[Span], markers: dict[int, Marker], *, commas: bool = False
+) -> list[Span]:
+    """Short lines with no sentence end standing before body text. Without `commas`,
+    lines with a comma are left out (a bold topic sentence inside a section often has
+    one); with it, they count, up to a longer limit (`充分肯定成绩，进一步增强…信心`)."""
+    limits = outline_cues()["limits"]
+    limit = int(limits.get("comma_heading_max" if commas else "section_heading_max", 25))
     out = []
     for i, p in enumerate(paras):
         line = flat(text[p.start : p.end])
-        if p.start in markers or "，" in line or "," in line or i + 1 >= len(paras):
+        if p.start in markers or (not commas and ("，" in line or "," in line)) or i + 1 >= len(paras):
             continue
         if is_heading_line(text, p, limit) and not is_heading_line(text, paras[i + 1], limit):
             out.append(p)
@@ -169,10 +175,17 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             markers[p.start] = m
             extra.extend(continuations(text, m, p))
     closing_words = tuple(_words("closing_headings"))
-    strong = _strong_headings(text, paras, markers)
     first_numbered = min((m.start for m in markers.values() if m.family.rank == 0), default=len(text) + 1)
-    numbered_strong = [h for h in strong if not text[h.start : h.end].startswith(closing_words)]
-    top_unnumbered = len(numbered_strong) >= 2 and numbered_strong[0].start < first_numbered
+    # Headings of one document share a style: comma-free ones when there are enough of
+    # them, else headings with a comma (`充分肯定成绩，进一步…`).
+    for commas in (False, True):
+        strong = _strong_headings(text, paras, markers, commas=commas)
+        numbered_strong = [h for h in strong if not text[h.start : h.end].startswith(closing_words)]
+        top_unnumbered = len(numbered_strong) >= 2 and numbered_strong[0].start < first_numbered
+        if top_unnumbered:
+            break
+    if not top_unnumbered:
+        strong = _strong_headings(text, paras, markers)
     headings = [
         h for h in strong if top_unnumbered or text[h.start : h.end].strip().startswith(closing_words)
     ]

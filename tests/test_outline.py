@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from extractors import extract_text
+from extractors.decode import read_speech
 from extractors.outline import Node, parse_outline
 from extractors.text import paragraphs
 
@@ -151,3 +156,21 @@ def test_hard_wrapped_lines_join_into_one_paragraph_with_exact_offsets():
     assert len(paras) == 5  # the heading line and four wrapped paragraphs
     for p in paras[1:]:
         assert text[p.start : p.end].replace("\n", "") == body
+
+
+def test_unnumbered_section_headings_with_a_comma():
+    """The seed speech with its `一、` `二、` `三、` taken off: its headings
+    (`充分肯定成绩，进一步增强…信心和决心`) carry a comma and run past 25 characters, yet
+    they are the sections, and the requirements keep the paths of the numbered text."""
+    speech, text = read_speech(
+        Path(__file__).resolve().parent.parent / "corpus" / "000_party_building_city_gov.txt"
+    )
+    bare = re.sub(r"^(\s*)[一二三]、", r"\1", text, flags=re.M)
+    assert bare != text and "一、" not in bare.split("\n")[2]
+    numbered, unnumbered = extract_text(text, speech), extract_text(bare, speech)
+    assert [s.kind.value for s in unnumbered.sections] == ["review", "problems", "tasks"]
+    assert unnumbered.sections[0].heading == "充分肯定成绩，进一步增强抓好政府系统党的建设工作的信心和决心"
+    assert [r.path for r in unnumbered.requirements] == [r.path for r in numbered.requirements]
+    assert len(unnumbered.requirements) == 11
+    for r in unnumbered.requirements:
+        assert bare[r.char_start : r.char_end] == r.text
