@@ -6,6 +6,7 @@ ordinals and checks that an inline list really counts 1, 2, 3 … (ANNOTATION.md
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractors.cuedata import Family, outline_cues
@@ -52,6 +53,16 @@ class Marker:
         return self.family.name
 
 
+# Markdown that may stand before a paragraph's marker in a .md file: `## 一、`, `**一是…**`,
+# `> （一）`. The marker (and so the requirement's span) starts after it.
+_MARKUP_LEAD = re.compile(r"(?:#{1,6}[ \t]+|[*_]{1,3}|>[ \t]*)*")
+
+
+def opens_paragraph(text: str, para: Span, offset: int) -> bool:
+    """Does a marker at `offset` open `para` (only markup before it)?"""
+    return para.start <= offset and _MARKUP_LEAD.fullmatch(text, para.start, offset) is not None
+
+
 def families() -> list[Family]:
     return outline_cues()["families"]
 
@@ -95,8 +106,9 @@ def _in_break(text: str, i: int, c: str) -> bool:
 def line_marker(text: str, para: Span) -> Marker | None:
     """The enumerator that opens a paragraph, if any."""
     view = _View(text, para.start, para.end)
+    lead = _MARKUP_LEAD.match(view.text).end()
     for fam in families():
-        m = fam.pattern.match(view.text)
+        m = fam.pattern.match(view.text, lead)
         if m and m.end() < len(view.text):
             return Marker(fam, ordinal(m.groupdict().get("n")), view.at(m.start()), view.after(m.end()))
     return None

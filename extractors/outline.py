@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extractors.cuedata import outline_cues
-from extractors.markers import Marker, continuations, line_marker
+from extractors.markers import Marker, continuations, line_marker, opens_paragraph
 from extractors.text import (
     BREAK,
     Span,
@@ -72,7 +72,15 @@ class Outline:
     closing_heading: bool  # the closing stands under a heading of its own (结束语)
 
     def paras_in(self, start: int, end: int) -> list[Span]:
-        return [p for p in self.paras if start <= p.start < end]
+        """Paragraphs starting in [start, end). A paragraph whose marker stands after
+        markup (`**一是…`) starts at its marker: in when the marker is `start`, out when it is `end`."""
+        return [
+            p
+            for p in self.paras
+            if (start <= p.start or (start < p.end and opens_paragraph(self.text, p, start)))
+            and p.start < end
+            and not (end < p.end and opens_paragraph(self.text, p, end))
+        ]
 
     def para_at(self, offset: int) -> Span | None:
         i = bisect_right(self.paras, offset, key=lambda p: p.start) - 1
@@ -169,10 +177,12 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
     root = Node("root", -2, 0, "", 0, 0, end=body_end)
     markers: dict[int, Marker] = {}
     extra: list[Marker] = []
-    for p in paras:
+    prev_para: dict[int, int] = {}  # a line marker's offset → the start of the paragraph before
+    for i, p in enumerate(paras):
         m = line_marker(text, p)
         if m:
             markers[p.start] = m
+            prev_para[m.start] = paras[i - 1].start if i else 0
             extra.extend(continuations(text, m, p))
     closing_words = tuple(_words("closing_headings"))
     first_numbered = min((m.start for m in markers.values() if m.family.rank == 0), default=len(text) + 1)
@@ -197,7 +207,6 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
     )
 
     stack = [root]
-    prev_para = {p.start: (paras[i - 1].start if i else 0) for i, p in enumerate(paras)}
     for start, m in items:
         if m is None:
             del stack[1:]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extractors.cuedata import outline_cues
 from extractors.directives import asks_for_something, directive_sentences, names_work
-from extractors.markers import Marker, inline_list
+from extractors.markers import Marker, inline_list, opens_paragraph
 from extractors.outline import Node, Outline, heading_of
 from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
 
@@ -78,7 +78,8 @@ class _Builder:
 
     def marker_para(self, node: Node) -> Span | None:
         p = self.o.para_at(node.start)
-        return p if p is not None and p.start == node.start and not node.inline else None
+        opens = p is not None and not node.inline and opens_paragraph(self.text, p, node.start)
+        return p if opens else None
 
     def heading_alone(self, node: Node, para: Span) -> bool:
         return first_sentence_end(self.text, node.body_start, para.end) >= para.end

@@ -174,3 +174,24 @@ def test_unnumbered_section_headings_with_a_comma():
     assert len(unnumbered.requirements) == 11
     for r in unnumbered.requirements:
         assert bare[r.char_start : r.char_end] == r.text
+
+
+def test_markdown_headings_and_bold_markers():
+    """An office's .md file: `## 一、…` sections and `**一是…。**` bold items give the
+    same requirements as the plain text, each span starting at its marker."""
+    speech, text = read_speech(
+        Path(__file__).resolve().parent.parent / "corpus" / "000_party_building_city_gov.txt"
+    )
+    md = re.sub(r"^\s*([一二三]、)", r"## \1", text, flags=re.M)
+    md = re.sub(r"^(\s*)([一二三四五][是要][^。]*。)", r"\1**\2**", md, flags=re.M)
+    assert md.count("**一是") == 3 and md.count("## ") == 3
+    plain, marked = extract_text(text, speech), extract_text(md, speech)
+
+    def key(x):
+        return [(r.path, r.heading, sorted(a.category.value for a in r.actors)) for r in x.requirements]
+
+    assert key(marked) == key(plain)
+    assert [s.kind.value for s in marked.sections] == ["review", "problems", "tasks"]
+    for r in marked.requirements:
+        assert md[r.char_start : r.char_end] == r.text
+        assert r.text[:2] in {"一是", "二是", "三是", "四是", "五是", "一要", "二要", "三要"}
