@@ -14,7 +14,7 @@ are cut off the last section.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from extractors.cuedata import outline_cues
@@ -74,11 +74,12 @@ class Outline:
     def paras_in(self, start: int, end: int) -> list[Span]:
         """Paragraphs starting in [start, end). A paragraph whose marker stands after
         markup (`**一是…`) starts at its marker: in when the marker is `start`, out when it is `end`."""
+        lo = max(bisect_right(self.paras, start, key=lambda p: p.start) - 1, 0)
+        hi = bisect_left(self.paras, end, key=lambda p: p.start)
         return [
             p
-            for p in self.paras
+            for p in self.paras[lo:hi]
             if (start <= p.start or (start < p.end and opens_paragraph(self.text, p, start)))
-            and p.start < end
             and not (end < p.end and opens_paragraph(self.text, p, end))
         ]
 
