@@ -87,13 +87,17 @@ class Outline:
         i = bisect_right(self.paras, offset, key=lambda p: p.start) - 1
         return self.paras[i] if i >= 0 and offset < self.paras[i].end else None
 
+    def is_wrap(self, offset: int) -> bool:
+        """Is the line break at `offset` a hard wrap (inside a paragraph), not a paragraph break?"""
+        return self.para_at(offset) is not None
+
     def unwrapped(self, start: int, end: int) -> str:
         """text[start:end] with the hard wraps inside its paragraphs taken out (the line
         breaks between paragraphs stay): what a reader of the wrapped text reads."""
         piece = self.text[start:end]
         if "\n" not in piece:
             return piece
-        return BREAK.sub(lambda m: "" if self.para_at(start + m.start()) else m.group(), piece)
+        return BREAK.sub(lambda m: "" if self.is_wrap(start + m.start()) else m.group(), piece)
 
 
 def _words(key: str) -> list[str]:

@@ -76,7 +76,7 @@ class _Unwrapped:
         wraps = [
             (m.start(), m.end() - m.start())
             for m in BREAK.finditer(text)
-            if outline.para_at(m.start()) is not None  # a paragraph break stays
+            if outline.is_wrap(m.start())  # a paragraph break stays
         ]
         if not wraps:
             return cls(text, (), (), ())
