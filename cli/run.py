@@ -26,6 +26,7 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    low_ocr: list[tuple[str, str]] | None = None,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
@@ -52,6 +53,13 @@ def print_summary(
         for source, reason in errors:
             bad.add_row(source, reason)
         console.print(bad)
+    if low_ocr:
+        low = Table(title="scanned pages read with low OCR confidence: check them against the scan")
+        low.add_column("file")
+        low.add_column("pages (confidence)")
+        for source, pages in low_ocr:
+            low.add_row(source, pages)
+        console.print(low)
 
 
 def run(
@@ -139,4 +147,5 @@ def run(
                     retry_failed=retry_failed,
                     review_pages=review_pages,
                 )
-    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir)
+    low_ocr = [(r.file, r.low_ocr_pages) for r in summary.files if r.low_ocr_pages]
+    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir, low_ocr)

@@ -145,6 +145,10 @@ def decode_file(raw: bytes, suffix: str) -> Decoded:
         try:
             decoded = decode_pdf(raw)
         except DecodeError as exc:
+            if exc.kind == "corrupt-pdf" and b"/Encrypt" in raw:
+                raise DecodeError(
+                    "encrypted", "the PDF is password-protected: send it without the password"
+                ) from None
             if exc.kind != "no-text-layer":
                 raise
             from extractors.ocr import decode_scanned_pdf
@@ -204,6 +208,7 @@ def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
         encoding=decoded.encoding,
         chars=len(decoded.text),
         year=guess_year(decoded.text, name),
+        page_confidence=None if decoded.page_confidence is None else list(decoded.page_confidence),
     )
     return speech, decoded.text
 

@@ -332,5 +332,11 @@ def m006_task_order_bigrams(db: Database) -> None:
         db.execute(f"create trigger {name} {body}")
 
 
+@migrations()
+def m007_page_confidence_formats(db: Database) -> None:
+    """A scanned speech's OCR confidence, page by page (JSON array; null for other formats)."""
+    db["speeches"].add_column("page_confidence", str)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
