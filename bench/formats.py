@@ -64,18 +64,19 @@ def gold_dir(dev: Path, ext: str, root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def timed_pages(times: list[float]) -> Iterator[None]:
-    """Record the seconds of every page OCR'd meanwhile (the engine's call on one rendered page)."""
+def timed_pages(times: list[tuple[float, float]]) -> Iterator[None]:
+    """Record (wall, CPU) seconds of every page OCR'd meanwhile (the engine's call on one rendered
+    page). CPU time counts every thread of the process: on a shared machine it is the steadier figure."""
     from extractors import ocr
 
     real = ocr.read_boxes
 
     def timed(image: Any) -> list[ocr.Box]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         try:
             return real(image)
         finally:
-            times.append(time.perf_counter() - t)
+            times.append((time.perf_counter() - t, time.process_time() - c))
 
     ocr.read_boxes = timed
     try:
@@ -90,12 +91,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--results", type=Path, default=ROOT / "bench" / "FORMATS.md")
     p.add_argument("--skip-ocr", action="store_true", help="only .txt, .doc, .wps and .ofd")
     args = p.parse_args(argv)
-    from evaluation import score_folder
+    from evaluation import prf, score_folder
 
     ensure_files(args.dev)
     rows: dict[str, dict] = {}
     seconds: dict[str, float] = {}
-    page_times: dict[str, list[float]] = {}
+    page_times: dict[str, list[tuple[float, float]]] = {}
+    per_speech: dict[str, dict[str, tuple[float, float]]] = {}
     for name, ext in FORMATS.items():
         if args.skip_ocr and ext.endswith(".pdf"):
             continue
@@ -105,10 +107,15 @@ def main(argv: list[str] | None = None) -> None:
             scores = score_folder(d)
         seconds[name] = time.perf_counter() - t
         rows[name] = scores.totals()
+        per_speech[name] = {
+            sp: (prf(c["tp"], c["fp"], c["fn"])[2], prf(c["a_tp"], c["a_fp"], c["a_fn"])[2])
+            for sp, c in scores.per_speech.items()
+        }
         for speech, why in scores.failed.items():
             log(f"{name} {speech} FAILED: {why}")
         log(f"{name}: " + ", ".join(f"{k} {rows[name][k]}" for k in KEYS) + f" ({seconds[name]:.1f} s)")
-    times = [t for ts in page_times.values() for t in ts]
+    times = [t for ts in page_times.values() for t, _ in ts]
+    cpu = [c for ts in page_times.values() for _, c in ts]
     lines = [
         "# Other formats: dev scores and OCR speed",
         "",
@@ -124,14 +131,31 @@ def main(argv: list[str] | None = None) -> None:
             for name, r in rows.items()
         ),
     ]
+    lines += [
+        "",
+        "Per speech, req_f1 / actor_f1:",
+        "",
+        "| format | " + " | ".join(SPEECHES) + " |",
+        "|---|" + "---|" * len(SPEECHES),
+        *(
+            f"| {name} | "
+            + " | ".join(f"{r[sp][0]:.3f} / {r[sp][1]:.3f}" if sp in r else "failed" for sp in SPEECHES)
+            + " |"
+            for name, r in per_speech.items()
+        ),
+    ]
     if times:
         lines += [
             "",
             f"OCR (rapidocr, PP-OCRv6 small, onnxruntime): {len(times)} pages, median "
-            f"**{statistics.median(times):.1f} s a page** (min {min(times):.1f}, max {max(times):.1f}; "
-            + ", ".join(f"{k} median {statistics.median(v):.1f} s" for k, v in page_times.items() if v)
-            + f"), the engine's call on a rendered page, {os.cpu_count()} cores, load average "
-            f"{os.getloadavg()[0]:.1f} at the end (the machine is shared).",
+            f"**{statistics.median(times):.1f} s a page** wall clock (min {min(times):.1f}, max "
+            f"{max(times):.1f}; "
+            + ", ".join(f"{k} {statistics.median(t for t, _ in v):.1f} s" for k, v in page_times.items() if v)
+            + f"), **{statistics.median(cpu):.1f} CPU-seconds a page** ("
+            + ", ".join(f"{k} {statistics.median(c for _, c in v):.1f}" for k, v in page_times.items() if v)
+            + f"): the engine's call on a rendered page, {os.cpu_count()} cores shared with other jobs "
+            f"(load average {os.getloadavg()[0]:.1f} at the end); on an idle 2-core machine a page "
+            "takes about its CPU-seconds / 2.",
         ]
     args.results.write_text("\n".join(lines) + "\n", "utf-8")
     log(f"results in {args.results}")
