@@ -58,18 +58,27 @@ def test_a_doc_gives_the_requirements_of_the_txt_grounded_in_its_own_text(tmp_pa
 
 @needs_soffice
 def test_a_batch_of_office_files_is_converted_by_one_libreoffice_run(monkeypatch, tmp_path):
+    from flows.scan import CorpusFile
+    from flows.work import extract_batch
+
     runs = []
     real_run = office._run
     monkeypatch.setattr(office, "_run", lambda *a, **k: runs.append(a[1]) or real_run(*a, **k))
-    doc, wps = shutil.copy(FIXTURES / "seed.doc", tmp_path), shutil.copy(FIXTURES / "seed.wps", tmp_path)
+    for name in ("seed.doc", "seed.wps"):
+        shutil.copy(FIXTURES / name, tmp_path)
     (tmp_path / "broken.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    names = ["seed.doc", "seed.txt", "broken.doc", "seed.wps"]
+    outcomes = extract_batch([CorpusFile(tmp_path / n, n, None) for n in names])
     # three office files (the .txt is left alone), one LibreOffice run
-    with office.converted_batch([Path(doc), Path(wps), tmp_path / "broken.doc", SEED]):
-        assert read_speech(Path(wps))[0].encoding == "wps"
-        assert read_speech(Path(doc))[0].encoding == "doc"
-        with pytest.raises(DecodeError, match=r"^corrupt-doc: LibreOffice cannot read"):
-            read_speech(tmp_path / "broken.doc")
-    assert len(runs) == 1 and len(runs[0]) == 3
+    assert len(runs) == 1 and sorted(p.suffix for p in runs[0]) == [".doc", ".doc", ".wps"]
+    assert [o.result.speech.encoding if o.result else o.error.split(":")[0] for o in outcomes] == [
+        "doc",
+        "utf-8",
+        "corrupt-doc",
+        "wps",
+    ]
+    assert len(outcomes[0].result.requirements) == len(outcomes[1].result.requirements) == 11
 
 
 def test_without_libreoffice_a_doc_is_unsupported_with_the_install_hint(monkeypatch):
