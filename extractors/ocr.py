@@ -12,7 +12,8 @@ slope of its lines; boxes are turned back by it, boxes on one baseline joined le
 right, lines read top to bottom, and their left/right edges put in one frame for
 every page (0 = the page's text left edge, 1000 = its right edge), so
 `readers.rejoin_lines` can tell paragraphs by indent and short last lines as it does
-for a PDF's text layer. The decoded text is the OCR text; offsets index it. Each
+for a PDF's text layer. Quote marks read the wrong way round are turned back
+(`fix_quotes`). The decoded text is the OCR text; offsets index it. Each
 page's confidence (the mean of its lines' recognition scores, weighted by
 characters) is kept in `Decoded.page_confidence`; pages under LOW_CONFIDENCE are
 named in the run's summary.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +128,19 @@ def page_lines(boxes: list[Box]) -> list[PdfLine]:
     return lines
 
 
+_QUOTES = re.compile('[“”"＂]')
+
+
+def fix_quotes(paragraph: str) -> str:
+    """Chinese double quotes alternate “ … ”, but OCR often reads one the wrong way round (or as
+    `"`). In a paragraph with an even number of them, the 1st, 3rd … open and the others close."""
+    marks = _QUOTES.findall(paragraph)
+    if len(marks) % 2:
+        return paragraph
+    turn = iter("“”" * (len(marks) // 2))
+    return _QUOTES.sub(lambda _m: next(turn), paragraph)
+
+
 def page_confidence(boxes: list[Box]) -> float | None:
     chars = sum(len(b.text) for b in boxes)
     return sum(b.score * len(b.text) for b in boxes) / chars if chars else None
@@ -185,7 +200,7 @@ def decode_scanned_pdf(raw: bytes) -> Decoded:
             confidence.append(page_confidence(boxes))
     finally:
         pdf.close()
-    text = rejoin_lines(lines)
+    text = "\n".join(fix_quotes(p) for p in rejoin_lines(lines).split("\n"))
     if not text.strip():
         raise DecodeError("no-text-layer", "the PDF has no text layer and OCR found no text in it")
     return Decoded(text + "\n", f"ocr:{ENGINE}", sha, page_confidence=tuple(confidence))

@@ -177,6 +177,15 @@ def test_rotated_line_boxes_are_straightened_and_read_in_order():
     assert all(isinstance(ln, PdfLine) for ln in lines)
 
 
+def test_quote_marks_read_the_wrong_way_round_are_turned_back():
+    # as OCR read the seed's 3.1.3 and 3.2.1 at 150 dpi
+    assert ocr.fix_quotes("三是党内法规执行要“严“起来。") == "三是党内法规执行要“严”起来。"
+    assert ocr.fix_quotes('一要驰而不息纠治“四风"。作风建设') == "一要驰而不息纠治“四风”。作风建设"
+    assert ocr.fix_quotes("坚持“书记抓、抓书记”，履行“一岗双责“") == "坚持“书记抓、抓书记”，履行“一岗双责”"
+    # an odd number: which one is wrong is anyone's guess, so nothing changes
+    assert ocr.fix_quotes("“一把手“履职到不到位”") == "“一把手“履职到不到位”"
+
+
 @pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
 def test_a_scanned_page_is_read_by_ocr_into_paragraphs():
     speech, text = read_speech(FIXTURES / "seed_page2.scan150.pdf")
