@@ -26,6 +26,8 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    renamed: list[tuple[str, str]] | None = None,
+    copies: list[tuple[str, str]] | None = None,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
@@ -45,6 +47,10 @@ def print_summary(
     console.print(table)
     if review_dir and files_new:
         console.print(f"review pages: {review_dir}")
+    for old, new in renamed or []:
+        console.print(f"renamed: {old} → {new} (its history and task ids moved with it)")
+    for copy, original in copies or []:
+        console.print(f"copy: {copy} has the same bytes as {original} (stored as its own source)")
     if errors:
         bad = Table(title="files not stored (recorded in ingest_errors)")
         bad.add_column("file")
@@ -82,8 +88,8 @@ def run(
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
     from flows.runners import RunnerUnavailable, require_dask
-    from flows.scan import failed_versions, new_files, scan_corpus
-    from store import finish_run, known_versions, open_db, start_run
+    from flows.scan import plan_run, scan_corpus
+    from store import finish_run, open_db, start_run
 
     if runner != "dask" and (dask_workers or dask_address):
         typer.echo("error: --dask-workers and --dask-address go with --runner dask", err=True)
@@ -105,13 +111,14 @@ def run(
         raise typer.Exit(2)
     database = open_db(db)
     files = scan_corpus(corpus)
-    todo = new_files(files, known_versions(database), None if retry_failed else failed_versions(database))
+    plan = plan_run(database, corpus, files, retry_failed=retry_failed)
+    todo = plan.todo
     if not todo:
         # Nothing to do: record the run without paying Prefect's start-up.
         run_id = start_run(database)
         finish_run(database, run_id, files_seen=len(files), files_new=0, errors=0)
         database.close()
-        print_summary(len(files), 0, [], db)
+        print_summary(len(files), 0, [], db, renamed=plan.renamed)
         return
     database.close()
     console.print(f"{len(todo)} new or changed file(s) of {len(files)}: starting the flow…")
@@ -139,4 +146,12 @@ def run(
                     retry_failed=retry_failed,
                     review_pages=review_pages,
                 )
-    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir)
+    print_summary(
+        summary.files_seen,
+        summary.files_new,
+        summary.errors,
+        db,
+        summary.review_dir,
+        renamed=plan.renamed + summary.renamed,
+        copies=summary.copies,
+    )

@@ -31,12 +31,11 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run, task_run
 
 from flows.report import RunSummary, persist, report_markdown, report_table
-from flows.scan import failed_versions, new_files, scan_corpus
+from flows.scan import plan_run, scan_corpus
 from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
 from store import (
     counts,
     finish_run,
-    known_versions,
     open_db,
     requirements_by_category,
     start_run,
@@ -155,7 +154,8 @@ def ingest_corpus(
     sync_actor_labels(db)
     run_id = start_run(db)
     files = scan_corpus(Path(corpus))
-    todo = new_files(files, known_versions(db), None if retry_failed else failed_versions(db))
+    plan = plan_run(db, Path(corpus), files, retry_failed=retry_failed)
+    todo = plan.todo
     dask_slots = _dask_slots() if todo else None
     # On Dask the cluster's workers are the processes; the flow's own pool stays off.
     workers = 1 if dask_slots else choose_workers(todo, max_workers)
@@ -171,6 +171,7 @@ def ingest_corpus(
         flow_run_id=flow_run.get_id(),
         runner=f"dask ({dask_slots} workers)" if dask_slots else "thread",
         review_dir=pages,
+        renamed=plan.renamed,
     )
     with batch_executor(workers) as pool, _registered(pool) as pool_key:
         # Coarse batches (Prefect stalls under many small task runs), but at least one per
@@ -192,7 +193,7 @@ def ingest_corpus(
             state = future.wait() or future.state
             outcomes = future.result() if state.is_completed() else _failed_batch(chunk, state)
             for outcome in outcomes:
-                row = persist(db, run_id, outcome, summary)
+                row = persist(db, run_id, outcome, summary, plan.corpus_id)
                 if row.status == "error":
                     logger.warning("not stored: %s: %s", row.file, row.reason)
                 elif row.review_error:

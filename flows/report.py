@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from flows.work import Outcome
-from store import record_error, save_extraction
+from store import DEFAULT_CORPUS, record_error, save_extraction
 
 
 @dataclass
@@ -22,6 +22,7 @@ class FileRow:
     reason: str = ""
     review_path: str | None = None  # the review page of the stored version
     review_error: str = ""  # why its page was not written
+    copy_of: str = ""  # the source of this corpus that holds the same bytes (a copy)
 
 
 @dataclass
@@ -38,10 +39,18 @@ class RunSummary:
     flow_run_id: str | None = None
     runner: str = "thread"
     review_dir: str | None = None  # None: review pages switched off
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old, new) sources moved
+
+    @property
+    def copies(self) -> list[tuple[str, str]]:
+        """(copy, original) of the files stored this run whose bytes another source holds."""
+        return [(r.file, r.copy_of) for r in self.files if r.copy_of]
 
 
-def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) -> FileRow:
-    """Store one outcome: a speech in one transaction, or one `ingest_errors` row."""
+def persist(
+    db: Database, run_id: int, outcome: Outcome, summary: RunSummary, corpus: int = DEFAULT_CORPUS
+) -> FileRow:
+    """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row."""
     f = outcome.file
     if outcome.result is None:
         reason = outcome.error or "unknown error"
@@ -49,14 +58,14 @@ def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) ->
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
-        saved = save_extraction(db, outcome.result, f.source, review_path=outcome.review_path)
+        saved = save_extraction(db, outcome.result, f.source, review_path=outcome.review_path, corpus=corpus)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
         page = outcome.review_path
         if saved.new:
             summary.requirements_new += saved.requirements
         elif page:
-            # These bytes are stored under another source (a copy of a speech): that row
-            # keeps its own page, and the one written for this file would be an orphan.
+            # This version was stored meanwhile (another run): that row keeps its own page,
+            # and the one written now would be an orphan.
             if db["speeches"].get(saved.speech_id)["review_path"] != page:
                 Path(page).unlink(missing_ok=True)
             page = None
@@ -67,6 +76,7 @@ def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) ->
             ", ".join(f"{c} {n}" for c, n in cats.most_common()),
             review_path=page,
             review_error=outcome.review_error or "",
+            copy_of=saved.copy_of or "",
         )
     summary.files.append(row)
     return row
@@ -97,6 +107,12 @@ def report_markdown(s: RunSummary) -> str:
         "|---|---|",
         *(f"| {k} | {n} |" for k, n in s.totals.items()),
     ]
+    if s.renamed:
+        lines += ["", "## Renamed (history kept)", "", "| from | to |", "|---|---|"]
+        lines += [f"| {old.replace('|', '/')} | {new.replace('|', '/')} |" for old, new in s.renamed]
+    if s.copies:
+        lines += ["", "## Copies (stored as their own sources)", "", "| file | same bytes as |", "|---|---|"]
+        lines += [f"| {c.replace('|', '/')} | {o.replace('|', '/')} |" for c, o in s.copies]
     if s.errors:
         lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
         lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
@@ -119,6 +135,7 @@ def report_table(s: RunSummary) -> list[dict[str, Any]]:
             "requirements": r.requirements,
             "by_category": r.by_category,
             "reason": r.reason,
+            "copy_of": r.copy_of,
             "review_page": r.review_path or (f"not written: {r.review_error}" if r.review_error else ""),
         }
         for r in s.files

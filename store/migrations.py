@@ -334,3 +334,24 @@ def m006_task_order_bigrams(db: Database) -> None:
 
 def migrate(db: Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m007_identity_corpus(db: Database) -> None:
+    """A speech's identity is (corpus, source): `corpora`, and per version its `corpus_id`,
+    `copy_of` and `renamed_from`. The same bytes may now be stored under two sources (a copy, or
+    another corpus), so `sha256` is no longer unique; (corpus_id, source, sha256) is.
+
+    Speeches stored before this have no known corpus: they go to corpus 1, whose `root` stays
+    null until the first run claims it (store/corpora.py), so their ids and tracking rows stay.
+    """
+    db["corpora"].create({"id": int, "root": str, "added_at": str}, pk="id")
+    db["corpora"].create_index(["root"], unique=True)
+    db["corpora"].insert({"id": 1, "root": None, "added_at": None})
+    db["speeches"].add_column("corpus_id", int)
+    db["speeches"].add_column("copy_of", str)
+    db["speeches"].add_column("renamed_from", str)
+    db.execute("update speeches set corpus_id = 1")
+    db.execute("drop index idx_speeches_sha256")
+    db["speeches"].create_index(["sha256"])
+    db["speeches"].create_index(["corpus_id", "source", "sha256"], unique=True)
