@@ -115,7 +115,12 @@ def requirement_ids(db: Database, result: Extraction, source: str, corpus: int) 
     taken = set()
     for i in range(0, len(fresh), 500):
         part = fresh[i : i + 500]
-        taken |= {row[0] for row in db.execute(f"select id from requirements where id in ({','.join('?' * len(part))})", part)}
+        taken |= {
+            row[0]
+            for row in db.execute(
+                f"select id from requirements where id in ({','.join('?' * len(part))})", part
+            )
+        }
     return {
         r.id: own.get((r.path, r.text)) or (scoped_id(corpus, source, r.id) if r.id in taken else r.id)
         for r in result.requirements
@@ -142,7 +147,8 @@ def _insert_speech(
         [corpus, sha, source],
     ).fetchone()
     version = db.execute(
-        "select coalesce(max(version), 0) + 1 from speeches where corpus_id = ? and source = ?", [corpus, source]
+        "select coalesce(max(version), 0) + 1 from speeches where corpus_id = ? and source = ?",
+        [corpus, source],
     )
     db["speeches"].insert(
         {

@@ -81,7 +81,10 @@ def test_a_copy_of_a_stored_speech_is_its_own_source_with_its_own_page(tmp_path,
     speeches = {r["source"]: r for r in fresh_db.query("select * from speeches")}
     assert speeches["copy.txt"]["copy_of"] == speeches[seed_path.name]["id"]
     assert speeches[seed_path.name]["copy_of"] is None
-    assert [r.review_path for r in rows] == [speeches[seed_path.name]["review_path"], speeches["copy.txt"]["review_path"]]
+    assert [r.review_path for r in rows] == [
+        speeches[seed_path.name]["review_path"],
+        speeches["copy.txt"]["review_path"],
+    ]
     assert sorted(p.name for p in pages.iterdir()) == sorted(Path(r.review_path).name for r in rows)
 
 

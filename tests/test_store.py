@@ -109,7 +109,9 @@ def test_a_file_reverted_to_an_earlier_version_makes_it_current_again(tmp_path, 
     original = extract_file(seed_path, source="000.txt")
     v1 = save_extraction(db, original, "000.txt")
     v2 = save_extraction(db, extract_file(edited_seed(seed_path, tmp_path), source="000.txt"), "000.txt")
-    assert ("000.txt", original.speech.sha256) not in known_versions(db)  # so the flow processes the reverted file
+    assert ("000.txt", original.speech.sha256) not in known_versions(
+        db
+    )  # so the flow processes the reverted file
     again = save_extraction(db, original, "000.txt")
     assert again.new and again.speech_id == v1.speech_id
     assert db["speeches"].get(v1.speech_id)["superseded_by"] is None
