@@ -36,9 +36,10 @@ def known_versions(db: Database, corpus: int | None = None) -> set[tuple[str, st
     """(source, sha256) of every current speech version, of one corpus or of all.
 
     A file is new work unless its path holds these bytes already: a copy under another
-    name is new, and so is a file reverted to a superseded version.
+    name is new, and so is a file reverted to a superseded version, or one the upgrade
+    marked to be extracted again (`reextract`).
     """
-    sql = "select source, sha256 from speeches where superseded_by is null"
+    sql = "select source, sha256 from speeches where superseded_by is null and not coalesce(reextract, 0)"
     rows = db.execute(sql + " and corpus_id = ?", [corpus]) if corpus is not None else db.execute(sql)
     return {(source, sha) for source, sha in rows}
 

@@ -57,23 +57,24 @@ def save_extraction(
     """
     sha, n = result.speech.sha256, len(result.requirements)
     existing = db.execute(
-        "select id, superseded_by from speeches where corpus_id = ? and source = ? and sha256 = ?",
+        "select id, superseded_by, reextract from speeches where corpus_id = ? and source = ? and sha256 = ?",
         [corpus, source, sha],
     ).fetchone()
-    if existing and existing[1] is None:
+    if existing and existing[1] is None and not existing[2]:
         return SaveResult(existing[0], False, n)
     with db.atomic():
         older = [
             r[0]
             for r in db.execute(
-                "select id from speeches where corpus_id = ? and source = ? and superseded_by is null",
-                [corpus, source],
+                """select id from speeches where corpus_id = ? and source = ? and superseded_by is null
+                   and id != ?""",
+                [corpus, source, existing[0] if existing else ""],
             )
         ]
         copy_of = None
         if existing:
             sid = existing[0]
-            update: dict[str, str | None] = {"superseded_by": None}
+            update: dict[str, str | int | None] = {"superseded_by": None, "reextract": 0}
             if review_path is not None:
                 update["review_path"] = review_path
             db["speeches"].update(sid, update)

@@ -235,6 +235,37 @@ def test_an_older_database_upgrades_in_place_and_its_first_corpus_claims_its_spe
     assert len(query_tasks(db, speech="讲话.txt")) == 22
 
 
+def test_the_upgrade_gives_back_requirements_a_same_named_file_took(tmp_path, seed_path):
+    """Before: b/讲话.txt, stored after a/讲话.txt, took the ten requirements they share (ids keyed
+    on the name). The upgrade marks both for extraction; the next run gives a its own again."""
+    corpus = tmp_path / "corpus"
+    for folder, text in (("a", seed_path.read_text("utf-8")), ("b", edited(seed_path))):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "讲话.txt").write_text(text, "utf-8")
+    old = Database(memory=True)
+    migrations.apply(old, stop_before="m007_identity_corpus")
+    for folder in ("a", "b"):  # what the old save_extraction did: upsert by the name-keyed ids
+        source = f"{folder}/讲话.txt"
+        new = open_db(":memory:")
+        save_extraction(new, extract_file(corpus / source, source=source), source)
+        for table in ("speeches", "sections", "requirements", "requirement_actors"):
+            columns = old[table].columns_dict
+            old[table].insert_all(
+                ({k: v for k, v in r.items() if k in columns} for r in new[table].rows), replace=True
+            )
+    robbed = old.execute(
+        "select count(*) from requirements r join speeches s on s.id = r.speech_id where s.source = 'a/讲话.txt'"
+    ).fetchone()[0]
+    assert (
+        robbed == 1
+    )  # a's speech kept only the requirement b does not share (the issue's "1 task instead of 11")
+    migrate(old)
+    assert ingest(old, corpus).files_new == 2
+    a, b = active(old, "a/讲话.txt"), active(old, "b/讲话.txt")
+    assert len(a) == len(b) == 11 and not set(a.values()) & set(b.values())
+    assert ingest(old, corpus).files_new == 0
+
+
 @pytest.mark.flow
 def test_the_flow_keeps_two_corpora_apart(prefect_harness, tmp_path, seed_path):
     from flows.ingest import ingest_corpus
