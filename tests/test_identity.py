@@ -52,7 +52,8 @@ def test_the_same_file_name_in_two_folders_keeps_two_full_task_lists(tmp_path, s
     (tmp_path / "b").mkdir()
     shutil.copy(seed_path, tmp_path / "a" / "讲话.txt")
     (tmp_path / "b" / "讲话.txt").write_text(edited(seed_path), "utf-8")
-    ingest(fresh_db, tmp_path)
+    for source in ("a/讲话.txt", "b/讲话.txt"):
+        save_extraction(fresh_db, extract_file(tmp_path / source, source=source), source)
     a, b = active(fresh_db, "a/讲话.txt"), active(fresh_db, "b/讲话.txt")
     assert len(a) == 11 and len(b) == 11
     assert not set(a.values()) & set(b.values())  # no id shared
