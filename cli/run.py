@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.options import CorpusOption, DbOption, LexiconOption, ReviewPagesOption, use_lexicon
+from cli.options import (
+    CorpusOption,
+    DbOption,
+    LexiconOption,
+    PrefectHomeOption,
+    ReviewPagesOption,
+    use_lexicon,
+)
 
 console = Console()
 
@@ -84,6 +93,7 @@ def run(
     dask_address: str | None = typer.Option(
         None, "--dask-address", help="an existing Dask scheduler (tcp://host:8786) instead of a local cluster"
     ),
+    prefect_home: Path | None = PrefectHomeOption,
 ) -> None:
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
@@ -121,31 +131,34 @@ def run(
         print_summary(len(files), 0, [], db, renamed=plan.renamed)
         return
     database.close()
-    console.print(f"{len(todo)} new or changed file(s) of {len(files)}: starting the flow…")
-    from flows.settings import prefect_session
+    console.print(f"{len(todo)} new or changed file(s) of {len(files)}")
+    from flows.settings import prefect_session, use_prefect_home
 
+    use_prefect_home(prefect_home)
     with prefect_session():
-        from flows.ingest import on_progress
-        from flows.runners import run_ingest
-
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as progress:
-            bar = progress.add_task("extracting", total=len(todo))
+            bar = progress.add_task("starting Prefect…", total=len(todo))
 
-            def advance(done: int, total: int, source: str) -> None:
-                progress.update(bar, completed=done, total=total, description=source[-40:])
+            def stage(text: str) -> None:
+                progress.update(bar, description=text)
+                progress.console.print(text)
 
-            with on_progress(advance):
-                summary = run_ingest(
-                    corpus,
-                    db,
-                    runner=runner.value,
-                    dask_workers=dask_workers or None,
-                    dask_address=dask_address,
-                    max_workers=workers or None,
-                    retry_failed=retry_failed,
-                    review_pages=review_pages,
-                )
+            summary = _run_flow(
+                stage,
+                lambda done, total, source: progress.update(
+                    bar, completed=done, total=total, description=source[-40:]
+                ),
+                todo=todo,
+                corpus=corpus,
+                db_path=db,
+                runner=runner.value,
+                dask_workers=dask_workers or None,
+                dask_address=dask_address,
+                max_workers=workers or None,
+                retry_failed=retry_failed,
+                review_pages=review_pages,
+            )
     print_summary(
         summary.files_seen,
         summary.files_new,
@@ -155,3 +168,30 @@ def run(
         renamed=plan.renamed + summary.renamed,
         copies=summary.copies,
     )
+
+
+def _run_flow(
+    stage: Callable[[str], None],
+    advance: Callable[[int, int, str], None],
+    *,
+    todo: list[Any],
+    corpus: Path,
+    db_path: Path,
+    **run_args: Any,
+) -> Any:
+    """The flow run, its slow starts named as they happen: Prefect, then (when this process
+    extracts) the dictionaries; then the bar counts files."""
+    from flows.settings import start_prefect
+
+    stage("starting Prefect…")
+    start_prefect()
+    from flows.ingest import on_progress
+    from flows.runners import run_ingest
+    from flows.work import choose_workers, load_dictionaries
+
+    if run_args["runner"] == "thread" and choose_workers(todo, run_args["max_workers"]) == 1:
+        stage("loading dictionaries…")
+        load_dictionaries()
+    stage("extracting…")
+    with on_progress(advance):
+        return run_ingest(corpus, db_path, **run_args)

@@ -17,6 +17,7 @@ the task's arguments stay plain data that can travel to a Dask worker.
 from __future__ import annotations
 
 import contextlib
+import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run, task_run
 
 from flows.report import RunSummary, persist, report_markdown, report_table
+from flows.report import run_line as report_run_line
 from flows.scan import plan_run, scan_corpus
 from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
 from store import (
@@ -143,11 +145,13 @@ def ingest_corpus(
     max_workers: int | None = None,
     retry_failed: bool = False,
     review_pages: bool = True,
+    run_line: bool = False,
 ) -> RunSummary:
     """Process the new and changed files of `corpus` into the task database.
 
     With `review_pages`, each stored speech's review page is written to
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
+    With `run_line` (served runs), the run ends by printing one line to stdout.
     """
     logger = get_run_logger()
     db = open_db(db_path)
@@ -210,6 +214,9 @@ def ingest_corpus(
     logger.info(
         "run %d: %d requirements stored, %d errors", run_id, summary.requirements_new, len(summary.errors)
     )
+    if run_line:  # not print(): log_prints would turn it into a log record
+        sys.stdout.write(report_run_line(summary) + "\n")
+        sys.stdout.flush()
     return summary
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,17 @@ def persist(
         )
     summary.files.append(row)
     return row
+
+
+def run_line(s: RunSummary) -> str:
+    """One line a run, for a terminal watching `serve`: when, files new, stored, errors."""
+    stored = sum(r.status == "stored" for r in s.files)
+    extra = f"; renamed {len(s.renamed)}" if s.renamed else ""
+    extra += f"; copies {len(s.copies)}" if s.copies else ""
+    return (
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} run {s.run_id}: {s.files_seen} files, "
+        f"{s.files_new} new, {stored} stored ({s.requirements_new} requirements), {len(s.errors)} errors{extra}"
+    )
 
 
 def page_link(path: str) -> str:

@@ -105,6 +105,15 @@ def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
     return Outcome(f, result, None, review_path=page, review_error=why)
 
 
+def load_dictionaries() -> None:
+    """Import the extractors and build their jieba/spaCy pipeline for the active lexicon now,
+    so a run can say so, rather than stalling on its first file."""
+    from extractors.lexicon import load_lexicon
+    from extractors.nlp import get_nlp
+
+    get_nlp(load_lexicon())
+
+
 def extract_batch(batch: list[CorpusFile], pages_dir: Path | None = None) -> list[Outcome]:
     return [extract_one(f, pages_dir) for f in batch]
 
