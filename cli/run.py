@@ -132,33 +132,33 @@ def run(
         return
     database.close()
     console.print(f"{len(todo)} new or changed file(s) of {len(files)}")
-    from flows.settings import prefect_session, use_prefect_home
+    from flows.settings import use_prefect_home
 
     use_prefect_home(prefect_home)
-    with prefect_session():
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
-            bar = progress.add_task("starting Prefect…", total=len(todo))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("starting…", total=len(todo))
 
-            def stage(text: str) -> None:
-                progress.update(bar, description=text)
-                progress.console.print(text)
+        def stage(text: str) -> None:
+            progress.update(bar, description=text)
+            progress.console.print(text)
 
-            summary = _run_flow(
-                stage,
-                lambda done, total, source: progress.update(
-                    bar, completed=done, total=total, description=source[-40:]
-                ),
-                todo=todo,
-                corpus=corpus,
-                db_path=db,
-                runner=runner.value,
-                dask_workers=dask_workers or None,
-                dask_address=dask_address,
-                max_workers=workers or None,
-                retry_failed=retry_failed,
-                review_pages=review_pages,
-            )
+        def advance(done: int, total: int, source: str) -> None:
+            progress.update(bar, completed=done, total=total, description=source[-40:])
+
+        summary = _run_flow(
+            stage,
+            advance,
+            todo=todo,
+            corpus=corpus,
+            db_path=db,
+            runner=runner.value,
+            dask_workers=dask_workers or None,
+            dask_address=dask_address,
+            max_workers=workers or None,
+            retry_failed=retry_failed,
+            review_pages=review_pages,
+        )
     print_summary(
         summary.files_seen,
         summary.files_new,
@@ -179,19 +179,20 @@ def _run_flow(
     db_path: Path,
     **run_args: Any,
 ) -> Any:
-    """The flow run, its slow starts named as they happen: Prefect, then (when this process
-    extracts) the dictionaries; then the bar counts files."""
-    from flows.settings import start_prefect
-
-    stage("starting Prefect…")
-    start_prefect()
-    from flows.ingest import on_progress
-    from flows.runners import run_ingest
+    """The flow run, its slow starts named as they happen: (when this process extracts) the
+    dictionaries, first, while the process is small, then Prefect; then the bar counts files."""
+    from flows.settings import prefect_session, start_prefect
     from flows.work import choose_workers, load_dictionaries
 
     if run_args["runner"] == "thread" and choose_workers(todo, run_args["max_workers"]) == 1:
         stage("loading dictionaries…")
         load_dictionaries()
-    stage("extracting…")
-    with on_progress(advance):
-        return run_ingest(corpus, db_path, **run_args)
+    with prefect_session():
+        stage("starting Prefect…")
+        start_prefect()
+        from flows.ingest import on_progress
+        from flows.runners import run_ingest
+
+        stage("extracting…")
+        with on_progress(advance):
+            return run_ingest(corpus, db_path, **run_args)

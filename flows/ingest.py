@@ -34,7 +34,16 @@ from prefect.runtime import flow_run, task_run
 from flows.report import RunSummary, persist, report_markdown, report_table
 from flows.report import run_line as report_run_line
 from flows.scan import plan_run, scan_corpus
-from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
+from flows.work import (
+    BATCH_SIZE,
+    Outcome,
+    batch_executor,
+    batches,
+    choose_workers,
+    load_dictionaries,
+    review_dir,
+    run_batch,
+)
 from store import (
     counts,
     finish_run,
@@ -177,6 +186,10 @@ def ingest_corpus(
         review_dir=pages,
         renamed=plan.renamed,
     )
+    if (
+        todo and not dask_slots and workers == 1
+    ):  # extracting in this process: dictionaries in, loader's scratch freed
+        load_dictionaries()
     with batch_executor(workers) as pool, _registered(pool) as pool_key:
         # Coarse batches (Prefect stalls under many small task runs), but at least one per
         # process when there are few files, so every worker gets a share.

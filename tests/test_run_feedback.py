@@ -28,7 +28,7 @@ def test_run_names_its_stages_and_keeps_prefect_in_its_own_home(tmp_path, seed_p
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
-    stages = ["1 new or changed file(s) of 1", "starting Prefect…", "loading dictionaries…", "extracting…"]
+    stages = ["1 new or changed file(s) of 1", "loading dictionaries…", "starting Prefect…", "extracting…"]
     at = [out.find(s) for s in stages]
     assert -1 not in at and at == sorted(at), out
     assert at[-1] < out.find("files in corpus")  # all before the summary
