@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -125,8 +124,8 @@ def load_dictionaries() -> None:
 
 def release_free_heap() -> None:
     """Return the C heap's free pages to the system (glibc's malloc_trim); elsewhere nothing."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    with contextlib.suppress(OSError, AttributeError):  # CDLL(None): the libc already loaded
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def extract_batch(batch: list[CorpusFile], pages_dir: Path | None = None) -> list[Outcome]:
