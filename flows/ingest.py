@@ -186,10 +186,8 @@ def ingest_corpus(
         review_dir=pages,
         renamed=plan.renamed,
     )
-    if (
-        todo and not dask_slots and workers == 1
-    ):  # extracting in this process: dictionaries in, loader's scratch freed
-        load_dictionaries()
+    if todo and not dask_slots and workers == 1:
+        load_dictionaries()  # extracting in this process: dictionaries in, the loader's scratch freed
     with batch_executor(workers) as pool, _registered(pool) as pool_key:
         # Coarse batches (Prefect stalls under many small task runs), but at least one per
         # process when there are few files, so every worker gets a share.
