@@ -327,3 +327,41 @@ BREAK = re.compile(r"\s*\n\s*")  # a line break with the white space around it
 def flat(s: str) -> str:
     """A piece of text on one line: hard wraps and their indentation removed."""
     return BREAK.sub("", s).strip()
+
+
+# Format characters (Unicode category Cf) that show nothing: zero-width space and
+# joiners, word joiner, soft hyphen, byte-order marks mid-text, bidi marks. Pasted text
+# carries them (`各位代表：\u200d`); they must never change how a speech is read.
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A text with its invisible characters taken out, and the way back to the text as written.
+
+    Every stage reads `text`; offsets found there go back through `source` / `source_end`,
+    so spans still index the decoded text. Text without such characters is its own copy.
+    """
+
+    text: str
+    kept: tuple[int, ...] | None  # the source offset of each character of `text`; None: the same
+    length: int  # of the source
+
+    @classmethod
+    def of(cls, source: str) -> Visible:
+        if not INVISIBLE.search(source):
+            return cls(source, None, len(source))
+        kept = tuple(i for i, c in enumerate(source) if not INVISIBLE.match(c))
+        return cls("".join(source[i] for i in kept), kept, len(source))
+
+    def source(self, offset: int) -> int:
+        """The source offset of the character at `offset` (the end of the text: the source's)."""
+        if self.kept is None:
+            return offset
+        return self.kept[offset] if offset < len(self.kept) else self.length
+
+    def source_end(self, offset: int) -> int:
+        """The source offset just past the character before `offset` (a span's end)."""
+        if self.kept is None or offset == 0:
+            return offset
+        return self.kept[offset - 1] + 1
