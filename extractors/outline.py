@@ -32,6 +32,8 @@ from extractors.text import (
 HEADING = "heading"  # the family name of unnumbered section headings
 _HEADING_RANK = -1
 _FRONT_MATTER_LINES = 8
+# A send-off runs to at most this many paragraphs.
+_SEND_OFF_MAX = 6
 # Families whose single member is ordinary prose (`首先，我代表…`, a lone dash line).
 _NEEDS_PAIR = ("sequence", "dash")
 
@@ -133,21 +135,47 @@ def closing_start(text: str, paras: list[Span]) -> int | None:
     """Where the closing send-off begins (`同志们！…让我们…`), or None.
 
     The closing is the last paragraph, reaching back to the last paragraph among the
-    final three that opens with an address; it must sound like a send-off.
+    final three that opens with an address; it must sound like a send-off (a send-off
+    phrase, or a last paragraph that ends with `！`). A party report's or a leader's
+    send-off may run longer (`同志们！在…道路上…`, then `全党必须…`, then `让我们…`): it
+    starts at the first paragraph after the last enumerated one that opens with a
+    speech's address (`同志们！`): a congress of deputies' `各位代表！` also opens the last
+    parts of the work (defence, Hong Kong, foreign policy), a speech's does not.
     """
     if not paras:
         return None
+    last = text[paras[-1].start : paras[-1].end]
+    if not _sounds_like_send_off(text[paras[-min(len(paras), _SEND_OFF_MAX)].start : paras[-1].end], last):
+        return None
+    long_block = _long_send_off(text, paras)
+    if long_block is not None:
+        return long_block
     tail = paras[-3:]
     block = next((i for i in range(len(tail) - 1, -1, -1) if _opens_with_address(text, tail[i])), None)
-    last = text[paras[-1].start : paras[-1].end]
     if block is None:
         if not last.startswith(tuple(_words("closing_openers"))):
             return None
         block = len(tail) - 1
-    body = text[tail[block].start : paras[-1].end]
-    if not any(w in body for w in _words("closing_phrases")):
+    if not _sounds_like_send_off(text[tail[block].start : paras[-1].end], last):
         return None
     return tail[block].start
+
+
+def _sounds_like_send_off(body: str, last: str) -> bool:
+    return any(w in body for w in _words("closing_phrases")) or last.rstrip().endswith(("！", "!"))
+
+
+def _long_send_off(text: str, paras: list[Span]) -> int | None:
+    tail = paras[-_SEND_OFF_MAX:]
+    marked = [i for i, p in enumerate(tail) if line_marker(text, p) is not None]
+    if not marked and not any(line_marker(text, p) is not None for p in paras[: -len(tail)]):
+        return None  # a speech with no enumerated parts has no send-off of its own
+    speech_address = tuple(_words("send_off_addresses"))
+    for p in tail[marked[-1] + 1 if marked else 0 :]:
+        if not text.startswith(speech_address, p.start) or address_prefix(text, p.start, p.end) == p.start:
+            continue
+        return p.start
+    return None
 
 
 def is_heading_line(text: str, para: Span, max_len: int) -> bool:

@@ -332,7 +332,9 @@ def flat(s: str) -> str:
 # Format characters (Unicode category Cf) that show nothing: zero-width space and
 # joiners, word joiner, soft hyphen, byte-order marks mid-text, bidi marks. Pasted text
 # carries them (`各位代表：\u200d`); they must never change how a speech is read.
-INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 @dataclass(frozen=True)

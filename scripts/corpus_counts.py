@@ -27,7 +27,7 @@ def counts(folders: list[Path]) -> dict[str, dict]:
             try:
                 ex = extract_file(path)
                 _, text = read_speech(path)
-            except Exception as exc:  # noqa: BLE001 - a report, not a handler
+            except Exception as exc:
                 out[key] = {"error": f"{type(exc).__name__}: {exc}"}
                 continue
             reqs = ex.requirements
@@ -47,8 +47,10 @@ def compare(before: dict, after: dict) -> None:
             print(f"!! {key}: {a}")
         nb, na = b.get("requirements"), a.get("requirements")
         if nb != na or b.get("sections") != a.get("sections"):
-            print(f"{key}: {nb} -> {na}  kinds {''.join(k[:2] for k in b.get('sections', []))} -> "
-                  f"{''.join(k[:2] for k in a.get('sections', []))}")
+            print(
+                f"{key}: {nb} -> {na}  kinds {''.join(k[:2] for k in b.get('sections', []))} -> "
+                f"{''.join(k[:2] for k in a.get('sections', []))}"
+            )
 
 
 def main() -> None:

@@ -33,7 +33,9 @@ def main() -> None:
                 continue
             used.add(i)
             if secs[i]["kind"] != g["kind"]:
-                print(f"  SECTION KIND {secs[i]['path']} pred={secs[i]['kind']} gold={g['kind']} {g['anchor']}")
+                print(
+                    f"  SECTION KIND {secs[i]['path']} pred={secs[i]['kind']} gold={g['kind']} {g['anchor']}"
+                )
         preds = pred["requirements"]
         used = set()
         for g in gold["requirements"]:

@@ -63,3 +63,31 @@ def test_invisible_characters_never_change_the_outline_and_offsets_index_the_tex
     assert [[a.category for a in r.actors] for r in got.requirements] == [
         [a.category for a in r.actors] for r in plain.requirements
     ]
+
+
+# -- 4. the send-off ------------------------------------------------------------------
+
+
+def test_a_long_send_off_after_the_last_group_is_no_item_even_with_directives():
+    text = (
+        "同志们：\n"
+        "一、今年重点工作\n"
+        "（一）抓好项目建设。要加快重大项目开工。\n"
+        "（二）加强作风建设。各级干部要转变作风，深入基层。\n"
+        "同志们！回望来路，我们县从一个贫困县成长为全省发展先进县，靠的是一代又一代人的接续奋斗。\n"
+        "面对新的形势和任务，全县党员干部必须增强忧患意识，保持昂扬斗志。\n"
+        "事业发展需要年轻干部接续奋斗。全县上下都要关心年轻干部成长。\n"
+        "让我们更加紧密地团结起来，为谱写高质量发展新篇章而努力奋斗！\n"
+    )
+    assert reqs(text) == [("1.1", "抓好项目建设。"), ("1.2", "加强作风建设。")]
+
+
+def test_a_one_paragraph_send_off_that_ends_in_an_exclamation_is_no_item():
+    text = (
+        "同志们：\n"
+        "一、做好今年工作\n"
+        "第一，稳定粮食生产。各乡镇要落实播种面积。\n"
+        "第二，抓好防汛备汛。水利部门要排查隐患。\n"
+        "同志们！任务艰巨，时间紧迫。我们要坚定信心、顽强拼搏，夺取全年工作的全面胜利！\n"
+    )
+    assert reqs(text) == [("1.1", "稳定粮食生产。"), ("1.2", "抓好防汛备汛。")]
