@@ -238,6 +238,13 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
     top_family = (
         None if top_unnumbered else next((m.name for _, m in items if m and m.family.rank == 0), None)
     )
+    if not top_unnumbered and top_family is None:
+        # No `一、`: the outermost list the speech has is its sections (`第一，…第六，`);
+        # what stands before its first member is the opening, no section (ANNOTATION.md §1).
+        outer = _outermost_list(list(markers.values()))
+        if outer is not None:
+            top_family = outer.name
+            items = [(start, m) for start, m in items if start >= outer.start]
 
     stack = [root]
     for start, m in items:
@@ -267,11 +274,26 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             # not the next of an open list, nor the start of a new one: plain text
             # (an excerpt may open at `二、`: the first section marker is taken as is)
             continue
-        node = Node(m.name, m.family.rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
+        rank = 0 if m.name == top_family else m.family.rank
+        node = Node(m.name, rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
         _attach(stack, node)
     _prune_lonely(root)
     _close(root, body_end)
     return root
+
+
+def _outermost_list(markers: list[Marker]) -> Marker | None:
+    """The first member of the outermost list of paragraph markers: of the families that
+    count 1, 2 … at the start of paragraphs, the one usually highest (rank), then the first."""
+    best: Marker | None = None
+    for m in markers:
+        if m.ordinal != 1 or m.family.rank > 1:
+            continue
+        if not any(n.family is m.family and n.ordinal == 2 and n.start > m.start for n in markers):
+            continue
+        if best is None or (m.family.rank, m.start) < (best.family.rank, best.start):
+            best = m
+    return best
 
 
 def _prune_lonely(node: Node) -> None:

@@ -91,3 +91,112 @@ def test_a_one_paragraph_send_off_that_ends_in_an_exclamation_is_no_item():
         "同志们！任务艰巨，时间紧迫。我们要坚定信心、顽强拼搏，夺取全年工作的全面胜利！\n"
     )
     assert reqs(text) == [("1.1", "稳定粮食生产。"), ("1.2", "抓好防汛备汛。")]
+
+
+# -- 1. speech structure --------------------------------------------------------------
+
+
+def test_a_speech_without_sections_markers_takes_its_first_list_as_sections():
+    # The opening (with its own 一是 list of results) is no section; `第一，…第三，` are.
+    text = (
+        "同志们：\n"
+        "这次集中整治开展以来，取得了明显成效。\n"
+        "一是作风明显转变。干部下基层多了。\n"
+        "二是群众满意度提高了。\n"
+        "下面，我讲三点意见。\n"
+        "第一，必须把整治成果巩固好。各级党委要建立长效机制。\n"
+        "整治工作不能一阵风。要坚持常态长效，防止反弹回潮。\n"
+        "第二，必须把基层减负落到实处。\n"
+        "要精简文件会议，严控督查检查考核数量。\n"
+        "第三，必须把责任压实。纪检监察机关要加强监督检查。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.marker, s.kind.value) for s in got.sections] == [
+        ("1", "第一，", "tasks"),
+        ("2", "第二，", "tasks"),
+        ("3", "第三，", "tasks"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("1.1", "必须把整治成果巩固好。"),
+        ("1.2", "整治工作不能一阵风。"),
+        ("2", "必须把基层减负落到实处。"),  # a heading line and one paragraph: the part itself
+        ("3", "必须把责任压实。"),
+    ]
+
+
+def test_parts_named_as_questions_are_sections():
+    text = (
+        "同志们：\n"
+        "今天我讲两个问题。\n"
+        "第一个问题，关于今年的成绩\n"
+        "一年来，全县经济增长了百分之六，完成了各项目标任务。\n"
+        "第二个问题，关于下一步工作\n"
+        "（一）抓好春耕生产。各乡镇要抓紧备足农资。\n"
+        "（二）抓好招商引资。商务局要牵头制定招商计划。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.marker, s.kind.value) for s in got.sections] == [
+        ("1", "第一个问题，", "review"),
+        ("2", "第二个问题，", "tasks"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("2.1", "抓好春耕生产。"),
+        ("2.2", "抓好招商引资。"),
+    ]
+
+
+# -- 2. targets against tasks --------------------------------------------------------
+
+
+def test_a_plan_whose_lists_name_goals_is_targets_and_one_of_work_is_tasks():
+    goals = (
+        "一、“十五五”时期主要目标任务\n"
+        "今后五年，我们将重点推动以下方面实现突破。\n"
+        "一是产业升级实现新突破。制造业增加值占比达到30%左右。\n"
+        "二是城乡融合实现新突破。城镇化率提高到65%。\n"
+        "三是生态建设取得重大进展。森林覆盖率保持在60%以上。\n"
+    )
+    work = (
+        goals.replace("一是产业升级实现新突破。", "一是加快产业升级。")
+        .replace("二是城乡融合实现新突破。", "二是推进城乡融合。")
+        .replace("三是生态建设取得重大进展。", "三是加强生态建设。")
+    )
+    assert kinds(goals) == [("1", "targets")]
+    assert reqs(goals) == []
+    assert kinds(work) == [("1", "tasks")]
+    assert reqs(work) == [("1.1", "加快产业升级。"), ("1.2", "推进城乡融合。"), ("1.3", "加强生态建设。")]
+
+
+def test_a_goals_and_requirements_part_that_is_mostly_demands_is_tasks():
+    text = (
+        "一、准确把握这次活动的目标要求\n"
+        "第一，抓好理论学习。各级党组织要组织党员干部读原著、学原文，领导干部要带头讲党课。\n"
+        "第二，抓好调查研究。要围绕群众急难愁盼问题开展调研，形成调研报告。\n"
+        "第三，抓好整改落实。要建立问题清单，逐项整改销号。\n"
+    )
+    assert kinds(text) == [("1", "tasks")]
+    assert reqs(text) == [("1.1", "抓好理论学习。"), ("1.2", "抓好调查研究。"), ("1.3", "抓好整改落实。")]
+
+
+# -- 5. stance sections ---------------------------------------------------------------
+
+
+def test_a_stance_section_is_situation_and_one_that_demands_is_tasks():
+    stance = (
+        "一、推进祖国和平统一大业\n"
+        "“一国两制”是完全正确的，具有强大生命力。\n"
+        "我们将坚定不移地贯彻“一国两制”方针，全力支持特别行政区政府依法施政。\n"
+        "坚持一个中国原则，是两岸关系和平发展的政治基础。\n"
+        "两岸同胞是血脉相连的命运共同体。\n"
+        "祖国完全统一就一定能够实现。\n"
+    )
+    assert kinds(stance) == [("1", "situation")]
+    assert reqs(stance) == []
+    demands = (
+        "一、推进祖国和平统一大业\n"
+        "我们要全面准确贯彻“一国两制”方针。\n"
+        "我们要持续推进两岸交流合作，深化经济合作。\n"
+        "坚持一个中国原则，是两岸关系和平发展的政治基础。\n"
+        "我们要切实保护台湾同胞权益。\n"
+    )
+    assert kinds(demands) == [("1", "tasks")]
