@@ -215,7 +215,10 @@ def paragraphs(text: str) -> list[Span]:
         if is_address_only(body):
             prev = None
             continue
-        runs = prev is not None and wrap is not None and _runs_on(wrap, prev, line, body)
+        if wrap is None:
+            runs = prev is not None and _breaks_mid_sentence(text, out[-1], prev, line, body)
+        else:
+            runs = prev is not None and _runs_on(wrap, prev, line, body)
         if runs is False:
             out.append(line.span)
         else:
@@ -224,6 +227,58 @@ def paragraphs(text: str) -> list[Span]:
                 doubtful.append(line.span.start)
         prev = line
     return _split_at_topic_sentences(text, out, doubtful) if doubtful else out
+
+
+def _breaks_mid_sentence(text: str, para: Span, prev: Line, line: Line, body: str) -> bool:
+    """In text with no wrap layout, a line broken inside a word (`适当控⏎制信贷规模`)
+    continues on the next: the paragraph so far is longer than a heading, its last line
+    stops inside a word (or on a comma or an opening bracket), and the next line follows
+    without a blank line and opens with a word, not with an enumerator."""
+    if line.gap or prev.done:
+        return False
+    last = text[prev.span.end - 1]
+    if body[0] in _BRACKET_CLOSE and len(flat(text[para.start : para.end])) > 1:
+        return True  # `…实施《⏎纲要⏎》的…`: a title put on a line of its own
+    open_clause = last in _CLAUSE_OPEN
+    if not (open_clause or _word_char(last)) or not _word_char(body[0]):
+        return False
+    limits = outline_cues()["limits"]
+    # A heading line may end on a word, or on a comma only when it is long.
+    heading_max = int(limits.get("comma_heading_max" if open_clause else "section_heading_max", 25))
+    if len(flat(text[para.start : para.end])) <= heading_max or _opens_with_marker(body):
+        return False
+    if para.start == prev.span.start and _opens_with_marker(text[para.start : para.end], headings_only=True):
+        return False  # `（三）…的建设` on a line of its own: a heading
+    if open_clause:
+        return True  # `…校企合作，⏎深入实施…`, `根据《⏎…`: the sentence goes on
+    return _word_across(text[max(prev.span.end - _WORD_WINDOW, prev.span.start) : prev.span.end], body)
+
+
+# A line that stops on these has left its sentence open.
+_CLAUSE_OPEN = "，,、《“‘（("
+_BRACKET_CLOSE = "》”’）)」』"
+
+
+# Characters on each side of a line break that segmentation looks at.
+_WORD_WINDOW = 6
+
+
+def _word_across(before: str, after: str) -> bool:
+    """Does a word run across the break between `before` and `after` (`控⏎制`)? A break
+    between two words (`活了⏎农村`: a paragraph whose 。 was lost) is no wrap."""
+    from extractors.tokens import jieba_tables
+
+    jieba, _tags = jieba_tables()
+    pos = 0
+    for word in jieba.cut(before + after[:_WORD_WINDOW], HMM=False):
+        if pos < len(before) < pos + len(word):
+            return True
+        pos += len(word)
+    return False
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum()  # Han characters are alphanumeric to Python; punctuation is not
 
 
 def _runs_on(wrap: Wrap, prev: Line, line: Line, body: str) -> bool | None:

@@ -200,3 +200,46 @@ def test_a_stance_section_is_situation_and_one_that_demands_is_tasks():
         "我们要切实保护台湾同胞权益。\n"
     )
     assert kinds(demands) == [("1", "tasks")]
+
+
+# -- a line broken inside a word (issue 17) -----------------------------------------
+
+
+def test_a_line_broken_inside_a_word_continues_its_paragraph():
+    typed = (
+        "一、今年重点工作\n"
+        "（一）稳定金融运行\n"
+        "要保持货币供应量和社会融资规模合理增长，按照货币流通规律适当控制信贷规模，防止物价大起大落。\n"
+        "要加强金融监管，防范化解金融风险。\n"
+    )
+    broken = typed.replace("适当控制", "适当控\n制")
+    assert (
+        reqs(broken)
+        == reqs(typed)
+        == [
+            (
+                "1.1.1",
+                "要保持货币供应量和社会融资规模合理增长，按照货币流通规律适当控制信贷规模，防止物价大起大落。",
+            ),
+            ("1.1.2", "要加强金融监管，防范化解金融风险。"),
+        ]
+    )
+    first = extract(broken).requirements[0]
+    assert first.text == broken[first.char_start : first.char_end]
+    assert "控\n制" in first.text
+
+
+def test_a_heading_line_and_a_paragraph_whose_stop_was_lost_stay_apart():
+    text = (
+        "一、今年重点工作\n"
+        "（一）大力发展农业生产和加强基础设施建设，以保持国民经济的持续稳定增长\n"
+        "要稳定粮食播种面积，加强农田水利建设。\n"
+        "（二）抓好工业生产\n"
+        "今年工业生产要保持稳定增长，企业经济效益要明显提高\n"
+        "要继续抓好企业整顿，提高产品质量。\n"
+    )
+    assert reqs(text) == [
+        ("1.1", "大力发展农业生产和加强基础设施建设，以保持国民经济的持续稳定增长"),
+        ("1.2.1", "今年工业生产要保持稳定增长，企业经济效益要明显提高"),
+        ("1.2.2", "要继续抓好企业整顿，提高产品质量。"),
+    ]
