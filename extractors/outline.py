@@ -72,6 +72,7 @@ class Outline:
     paras: list[Span]  # the speech's paragraphs, front matter and end matter left out
     closing: list[Span]  # closing paragraphs (让我们…), outside every section
     closing_heading: bool  # the closing stands under a heading of its own (结束语)
+    end_matter: Node | None = None  # notes after the speech (名词解释): a section of its own
 
     def paras_in(self, start: int, end: int) -> list[Span]:
         """Paragraphs starting in [start, end). A paragraph whose marker stands after
@@ -355,8 +356,9 @@ def parse_outline(text: str) -> Outline:
         ),
         None,
     )
+    after: list[Span] = []
     if cut is not None:
-        paras = paras[:cut]
+        paras, after = paras[:cut], paras[cut:]
     body_end = paras[-1].end if paras else len(text)
     close_at = closing_start(text, paras)
     closing = [p for p in paras if close_at is not None and p.start >= close_at]
@@ -370,7 +372,12 @@ def parse_outline(text: str) -> Outline:
     )
     if close_at is not None and not closing_heading:
         _clip(root, close_at)
-    return Outline(text, root, paras, closing, closing_heading)
+    notes = None
+    if after:
+        # Material after the speech is a section of kind `other` with no requirements (§2).
+        notes = Node(HEADING, _HEADING_RANK, 0, "", after[0].start, after[0].start, end=after[-1].end)
+        _attach([root], notes)
+    return Outline(text, root, paras, closing, closing_heading, notes)
 
 
 def _clip(node: Node, end: int) -> None:

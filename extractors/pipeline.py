@@ -31,13 +31,19 @@ def requirement_id(source: str, path: str, text: str) -> str:
 def _sections(outline: Outline) -> list[tuple[Section, object]]:
     text = outline.text
     out = []
+    speech = [n for n in outline.root.children if n is not outline.end_matter]
     for node in outline.root.children:
         para = outline.para_at(node.start)
+        if node is outline.end_matter:
+            line_end = text.find("\n", node.start)
+            para = Span(node.start, node.end if line_end < 0 else min(line_end, node.end))
         heading = heading_of(text, node, para.end if para else None)
         end = node.end
         while end > node.start and text[end - 1].isspace():
             end -= 1
-        if outline.closing_heading and node is outline.root.children[-1]:
+        if node is outline.end_matter:
+            kind = SectionKind.other
+        elif outline.closing_heading and node is speech[-1]:
             kind = SectionKind.closing
         else:
             kind = classify_section(outline, node, heading)

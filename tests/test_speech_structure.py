@@ -243,3 +243,25 @@ def test_a_heading_line_and_a_paragraph_whose_stop_was_lost_stay_apart():
         ("1.2.1", "今年工业生产要保持稳定增长，企业经济效益要明显提高"),
         ("1.2.2", "要继续抓好企业整顿，提高产品质量。"),
     ]
+
+
+def test_notes_after_the_speech_are_a_section_of_kind_other_with_no_requirements():
+    text = (
+        "一、今年重点工作\n"
+        "（一）抓好“两重”建设。要加快推进重大项目。\n"
+        "（二）实施“三个一批”。各地要抓好项目谋划。\n"
+        "名词解释\n"
+        "1.“两重”：国家重大战略实施和重点领域安全能力建设。\n"
+        "2.“三个一批”：谋划一批、开工一批、建成一批。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.heading, s.kind.value) for s in got.sections] == [
+        ("1", "今年重点工作", "tasks"),
+        ("2", "名词解释", "other"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("1.1", "抓好“两重”建设。"),
+        ("1.2", "实施“三个一批”。"),
+    ]
+    notes = got.sections[1]
+    assert text[notes.char_start : notes.char_end].startswith("名词解释\n1.")
