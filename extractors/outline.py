@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from extractors.cuedata import outline_cues
-from extractors.markers import Marker, continuations, line_marker, opens_paragraph
+from extractors.markers import Marker, _inline_hits, continuations, line_marker, opens_paragraph
 from extractors.text import (
     BREAK,
     Span,
@@ -34,6 +34,8 @@ _HEADING_RANK = -1
 _FRONT_MATTER_LINES = 8
 # A send-off runs to at most this many paragraphs.
 _SEND_OFF_MAX = 6
+# Paragraphs a list's later member looks back for its first members standing inline.
+_INLINE_LOOK_BACK = 3
 # Families whose single member is ordinary prose (`首先，我代表…`, a lone dash line).
 _NEEDS_PAIR = ("sequence", "dash")
 
@@ -218,6 +220,10 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             markers[p.start] = m
             prev_para[m.start] = paras[i - 1].start if i else 0
             extra.extend(continuations(text, m, p))
+    for hit, para_start in _inline_starts(text, paras, markers):
+        extra.append(hit)
+        # It nests under a marker of its rank only when it stands in that marker's paragraph.
+        prev_para[hit.start] = para_start
     closing_words = tuple(_words("closing_headings"))
     first_numbered = min((m.start for m in markers.values() if m.family.rank == 0), default=len(text) + 1)
     # Headings of one document share a style: comma-free ones when there are enough of
@@ -281,6 +287,34 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
     _prune_lonely(root)
     _close(root, body_end)
     return root
+
+
+def _inline_starts(text: str, paras: list[Span], markers: dict[int, Marker]) -> list[tuple[Marker, int]]:
+    """First members of lists that begin inline and go on at the start of paragraphs:
+    `继续实施积极的财政政策。一是…` ⏎ `二是…` ⏎ `三是…`. A paragraph opening with `二是`
+    whose `一是` no earlier paragraph opens looks back (over plain paragraphs) for a
+    paragraph that ends with the list's first members, counted 1, 2 … inline."""
+    out: list[tuple[Marker, int]] = []
+    for i, p in enumerate(paras):
+        m = markers.get(p.start)
+        if m is None or not m.family.inline or m.family.rank < 2 or m.ordinal < 2:
+            continue
+        for q in reversed(paras[max(i - _INLINE_LOOK_BACK, 0) : i]):
+            own = markers.get(q.start)
+            if own is not None and own.family is m.family:
+                break  # the list is open on lines of its own
+            chain: list[Marker] = []
+            for hit in _inline_hits(text, m.family, own.end if own else q.start, q.end):
+                if hit.ordinal == len(chain) + 1:
+                    chain.append(hit)
+                elif hit.ordinal == 1:
+                    chain = [hit]
+            if chain and len(chain) == m.ordinal - 1:
+                out.extend((hit, q.start) for hit in chain)
+                break
+            if own is not None:
+                break
+    return out
 
 
 def _outermost_list(markers: list[Marker]) -> Marker | None:
