@@ -162,7 +162,7 @@ class _Builder:
             self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
 
     def whole(self, node: Node, path: str, label: str, span: Span, parent_own: Span | None) -> None:
-        items = inline_list(self.text, node.body_start, span.end)
+        items = self.inline_items(node.body_start, span.end)
         if items:
             self.emit_inline(path, label, items, span.end, _trim(self.text, node.start, items[0].start))
             return
@@ -170,8 +170,19 @@ class _Builder:
         heading = heading_of(self.text, node, para.end if para else None)
         self.emit(path, label, heading, span, parent_own, node.body_start, True)
 
+    def inline_items(self, start: int, end: int) -> list[Marker]:
+        """The list standing inside text[start:end], unless it only gives reasons or
+        principles (`第一，我国是…；第二，…`): most of its members ask for nothing (§2)."""
+        items = inline_list(self.text, start, end)
+        asking = 0
+        for k, m in enumerate(items):
+            stop = items[k + 1].start if k + 1 < len(items) else end
+            words = self.o.unwrapped(m.end, stop)
+            asking += asks_for_something(words, Span(0, len(words)))
+        return items if 2 * asking >= len(items) else []
+
     def carries_list(self, u: _Unit) -> bool:
-        return bool(inline_list(self.text, u.head, u.end))
+        return bool(self.inline_items(u.head, u.end))
 
     def units(self, node: Node, paras: list[Span]) -> list[_Unit]:
         out: list[_Unit] = []
@@ -211,7 +222,7 @@ class _Builder:
                 if head_para
                 else _heading_at(self.text, u.head, u.paras[0].end)
             )
-            items = inline_list(self.text, u.head, u.end)
+            items = self.inline_items(u.head, u.end)
             if items:
                 self.emit_inline(path, label, items, u.end, _trim(self.text, node.start, items[0].start))
             else:
@@ -224,7 +235,7 @@ class _Builder:
             self.plain_item(f"{path}.{k}", label, u, own)
 
     def plain_item(self, upath: str, label: str, u: _Unit, own: Span | None) -> None:
-        items = inline_list(self.text, u.head, u.end)
+        items = self.inline_items(u.head, u.end)
         if items:
             self.emit_inline(upath, label, items, u.end, _trim(self.text, u.start, items[0].start))
             return

@@ -316,3 +316,21 @@ def test_in_a_section_without_groups_a_paragraph_with_an_inline_list_keeps_the_l
         ("1.3.2", "聚力深化改革开放。"),
         ("1.3.3", "聚力增进民生福祉。"),
     ]
+
+
+# -- 6. lists that name reasons or principles -----------------------------------------
+
+
+def test_a_list_of_reasons_inside_an_item_is_no_list_of_requirements():
+    text = (
+        "一、今年重点工作\n"
+        "（一）推进县域经济发展\n"
+        "各乡镇要把发展县域经济摆在突出位置。之所以这样强调，第一，县域是经济发展的基本单元；"
+        "第二，县域经济是全县发展的短板；第三，群众增收的潜力在县域。\n"
+        "各部门要加强协调配合。一要建立联席会议制度；二要定期通报工作进展。\n"
+    )
+    assert reqs(text) == [
+        ("1.1.1", "各乡镇要把发展县域经济摆在突出位置。"),
+        ("1.1.2.1", "建立联席会议制度；"),
+        ("1.1.2.2", "定期通报工作进展。"),
+    ]
