@@ -205,7 +205,7 @@ def test_a_stance_section_is_situation_and_one_that_demands_is_tasks():
 # -- a line broken inside a word (issue 17) -----------------------------------------
 
 
-def test_a_line_broken_inside_a_word_continues_its_paragraph():
+def test_a_line_broken_inside_a_word_continues_its_paragraph_and_a_heading_line_does_not():
     typed = (
         "一、今年重点工作\n"
         "（一）稳定金融运行\n"
@@ -227,9 +227,7 @@ def test_a_line_broken_inside_a_word_continues_its_paragraph():
     first = extract(broken).requirements[0]
     assert first.text == broken[first.char_start : first.char_end]
     assert "控\n制" in first.text
-
-
-def test_a_heading_line_and_a_paragraph_whose_stop_was_lost_stay_apart():
+    # A heading line, and a paragraph whose 。 was lost, stay apart from the line below.
     text = (
         "一、今年重点工作\n"
         "（一）大力发展农业生产和加强基础设施建设，以保持国民经济的持续稳定增长\n"
