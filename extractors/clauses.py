@@ -28,6 +28,8 @@ CONNECTOR = re.compile(
 )
 _NOUNISH = ("n", "vn", "f", "s")  # a following word with these tags makes a mention a modifier
 _BARE_GOVERNMENT = ("政府", "人民政府")
+# Subjects that may be only described (a place, a kind of enterprise) rather than addressed.
+_PLACES_AND_KINDS = (ActorCategory.lower_government, ActorCategory.enterprises_institutions)
 
 
 def coordinated(text: str, a: Mention, b: Mention) -> bool:
@@ -306,11 +308,12 @@ class Clause:
         return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
 
     def _topic(self, m: Mention, mentions: list[Mention]) -> bool:
-        """Is the mention the topic of `X（都）是 Y` and Y no one responsible? `一把手是第一责任人，
-        要…` carries 一把手 into the next clause (Y a role word or an actor, ending the
-        clause); `社区是…第一道防线，要…` and `各类市场主体都是…建设者，要…平等对待` name a
-        thing or a standing: the work after them is the speaker's. 我们党是…，必须… carries
-        (ANNOTATION.md §3). 是 before a trigger (关键是各级政府要) is no topic."""
+        """Is the mention a place or a kind of unit described by `X（都）是 Y`? Then the work
+        after it is the speaker's (`社区是…第一道防线，要…`, `各类市场主体都是…建设者，要…平等
+        对待`). People and bodies carry into the next clause (`一把手是第一责任人，要…`,
+        `网格员是…“前哨”，要…`, 我们党是…，必须… of ANNOTATION.md §3), and so does a place or
+        unit that Y names as the one responsible (`企业是…责任主体，必须…`: a role word or an
+        actor ending the clause). 是 before a trigger (关键是各级政府要) is no topic."""
         if any(o.start >= m.end and coordinated(self.text, m, o) for o in mentions):
             return False  # 各级干部特别是领导干部: 特别是 joins, no 是 of a topic
         w = self._next_word(m.end)
@@ -318,9 +321,9 @@ class Clause:
             w = self._next_word(w.end)
         if w is None or w.text not in self.cues.copulas:
             return False
-        if any(t >= w.end for t in self.triggers) or m.category is ActorCategory.all_units:
+        if any(t >= w.end for t in self.triggers) or m.category not in _PLACES_AND_KINDS:
             return False
-        rest = self.text[w.end : self.end]
+        rest = self.text[w.end : self.end].rstrip("”’\"'」』")
         if any(rest.endswith(r) for r in self.cues.roles):
             return False
         return not any(o.start >= w.end and o.end == self.end for o in mentions)
@@ -335,7 +338,11 @@ class Clause:
         if t is None or not self._directly_before_trigger(m):
             return False
         word = next((w for w in self.cues.assigning if self.text.startswith(w, t)), None)
-        return word is not None and "的" not in self.text[t : self.end]
+        if word is None:
+            return False
+        # 由县财政局负责保障的资金要…: the 由-phrase modifies a later subject.
+        de = self.text.find("的", t, self.end)
+        return de < 0 or not any(o > de for o in self.triggers)
 
     def _is_verb(self, word: str) -> bool:
         tag = self.nlp.tag(word)
