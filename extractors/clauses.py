@@ -199,6 +199,12 @@ class Clause:
         for w in self.words:
             if w.start < m.end < w.end and w.text not in self.lexicon.aliases and self.nlp.tag(w.text) != "x":
                 return None  # 党领导人民: jieba reads 领导/人民, not 领导人
+            if (
+                w.start < m.start < w.end
+                and w.text not in self.lexicon.aliases
+                and self.nlp.tag(w.text) != "x"
+            ):
+                return None  # 健全党委: jieba reads 健全/党委, not 全党
         if m.text not in self.lexicon.aliases:
             # A unit rule matched from a verb on (发展企业集团): the name starts after it.
             for w in self.words:
@@ -282,6 +288,8 @@ class Clause:
             if "的" in between and not re.match(r"[在于从对同]", between):
                 return True
         prefix = [w for w in self.words if w.end <= m.start and not _covered(w, mentions)]
+        if any(w.text in self.cues.copulas for w in prefix) and not self._directly_before_trigger(m):
+            return True  # 城市是人民的城市: a predicate noun (关键是各级政府要… aside)
         if any(w.text in self.cues.governors for w in prefix) and not self._assigned_by_you(m, prefix):
             return True
         edge = m.start
@@ -312,8 +320,9 @@ class Clause:
         after it is the speaker's (`社区是…第一道防线，要…`, `各类市场主体都是…建设者，要…平等
         对待`). People and bodies carry into the next clause (`一把手是第一责任人，要…`,
         `网格员是…“前哨”，要…`, 我们党是…，必须… of ANNOTATION.md §3), and so does a place or
-        unit that Y names as the one responsible (`企业是…责任主体，必须…`: a role word or an
-        actor ending the clause). 是 before a trigger (关键是各级政府要) is no topic."""
+        unit that Y names as the one responsible (`企业是…责任主体，必须…`: a role word ending
+        the clause; `城市是人民的城市` names no one). 是 before a trigger (关键是各级政府要) is
+        no topic."""
         if any(o.start >= m.end and coordinated(self.text, m, o) for o in mentions):
             return False  # 各级干部特别是领导干部: 特别是 joins, no 是 of a topic
         w = self._next_word(m.end)
@@ -324,9 +333,7 @@ class Clause:
         if any(t >= w.end for t in self.triggers) or m.category not in _PLACES_AND_KINDS:
             return False
         rest = self.text[w.end : self.end].rstrip("”’\"'」』")
-        if any(rest.endswith(r) for r in self.cues.roles):
-            return False
-        return not any(o.start >= w.end and o.end == self.end for o in mentions)
+        return not any(rest.endswith(r) for r in self.cues.roles)
 
     def _assigned_by_you(self, m: Mention, prefix: list[_Word]) -> bool:
         """`由县住建局牵头，…配合`: 由 names who leads or answers for the work (the
