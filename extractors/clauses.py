@@ -101,8 +101,13 @@ def _valid_trigger(
         return False
     after = pos + len(word)
     if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
-        # 勇于负责， : intransitive, no task follows; 由县住建局牵头， assigns the work after it
-        return word in cues.assigning and "由" in text[clause_start:pos]
+        # 勇于负责， : intransitive, no task follows; 由县住建局牵头， assigns the work after
+        # it; 负主体责任 and 负总责 name the duty themselves.
+        return (word in cues.assigning and "由" in text[clause_start:pos]) or (
+            word.startswith("负") and len(word) > 2
+        )
+    if text.startswith("的", after):
+        return False  # 党政一把手负总责的责任制: a noun phrase
     # `我们应当做的`, `必须坚持的原则是`: the trigger sits inside a noun phrase.
     if re.match(r"[\u4e00-\u9fa5]{1,6}?的[\u4e00-\u9fa5]{0,3}(?:是|[，,])", text[after:end]):
         return False
