@@ -175,12 +175,16 @@ class Clause:
         aliases = self.lexicon.aliases
         if m.text == head:  # jieba cut 财政/部门: the word before is the head's modifier
             w = next((w for w in self.words if w.end == m.start), None)
+            opens = w is not None and not self.text[self.start : w.start].strip("各有关相")
             if (
                 w is not None
                 and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", w.text)
-                and (not self._is_verb(w.text) or self.nlp.tag(w.text) == "vn")
+                # 执法部门要…: a clause-initial modifier names the unit, whatever its tag
+                and (not self._is_verb(w.text) or self.nlp.tag(w.text) == "vn" or opens)
             ):
                 m = Mention(aliases.get(w.text + head, m.category), w.text + head, w.start, m.end)
+        if m.text == head and self.text[self.start : m.start].endswith("等"):
+            return self._listed_with_deng(m, head)
         listed = re.search(r"((?:[\u4e00-\u9fa5]{2,4}、)+)$", self.text[self.start : m.start])
         if listed is None or m.text == head:
             return [m]
@@ -189,6 +193,22 @@ class Clause:
             bare = re.sub(r"^(?:各级|各|有关|相关)", "", piece)
             at = pos + len(piece) - len(bare)
             out.append(Mention(aliases.get(bare + head, m.category), bare, at, at + len(bare)))
+            pos += len(piece) + 1
+        return [*out, m]
+
+    def _listed_with_deng(self, m: Mention, head: str) -> list[Mention]:
+        """发改、财政、自然资源等部门: each listed word with the head, and the head itself."""
+        listed = re.search(
+            r"(?:^|[，,：:])((?:[\u4e00-\u9fa5]{2,6}、)*[\u4e00-\u9fa5]{2,6})等$",
+            self.text[self.start : m.start],
+        )
+        if listed is None:
+            return [m]
+        out, pos = [], self.start + listed.start(1)
+        for piece in listed.group(1).split("、"):
+            out.append(
+                Mention(self.lexicon.aliases.get(piece + head, m.category), piece, pos, pos + len(piece))
+            )
             pos += len(piece) + 1
         return [*out, m]
 
@@ -259,6 +279,10 @@ class Clause:
             return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
         if any(o.start == m.end and not coordinated(self.text, m, o) for o in mentions):
             return True  # 全市政府系统各级党委: a qualifier of the next mention
+        if tail is not m and any(
+            o.start == tail.end and not coordinated(self.text, tail, o) for o in mentions
+        ):
+            return True  # 各乡镇、各部门主要负责同志: owners listed before the role
         if self._topic(m, mentions):
             return True  # 社区是…防线，要…: a topic that names no one responsible
         nxt = self._next_word(m.end)
@@ -312,7 +336,7 @@ class Clause:
         verbs = [
             w.text
             for i, w in enumerate(tail_words)
-            if self._is_verb(w.text)
+            if (self._is_verb(w.text) and w.text not in self.cues.qualifiers)
             # 印发了: an aspect particle marks a verb whatever jieba's tag says
             or (i + 1 < len(tail_words) and tail_words[i + 1].text in ("了", "着", "过"))
         ]

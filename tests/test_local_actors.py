@@ -70,6 +70,13 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("应急管理部门要牵头组织开展应急演练。", {A.department}),
         # a level's finance is that level's government
         ("各级财政要优先保障民生支出。", {A.lower_government}),
+        # the owners listed before a role are no subjects of their own
+        ("各乡镇、各部门主要负责同志是第一责任人，要亲自抓、负总责。", {A.principal}),
+        # a list that shares its head through 等, and a clause-initial modifier of 部门
+        ("发改、财政、审计等部门要加强资金监管。", {A.department, A.discipline_supervision}),
+        ("执法部门要加大执法检查力度。", {A.department}),
+        ("相关企业要立即整改到位。", {A.enterprises_institutions}),
+        ("县委常委、副县长要带头联系乡镇。", {A.leadership_member}),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:
