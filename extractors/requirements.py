@@ -156,7 +156,7 @@ class _Builder:
         node_end = node.end if end is None else min(end, node.end)
         paras = self.paras(node.start, node_end)
         if depth <= 2 and node.rank < 2:
-            self.paragraph_items(node, path, label, self.units(node, paras), [])
+            self.paragraph_items(node, path, label, self.units(node, paras), [], parent_own)
         elif paras or node.inline:
             stop = paras[-1].end if paras else node_end
             self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
@@ -205,7 +205,13 @@ class _Builder:
         return out
 
     def paragraph_items(
-        self, node: Node, path: str, label: str, units: list[_Unit], listed: list[Node]
+        self,
+        node: Node,
+        path: str,
+        label: str,
+        units: list[_Unit],
+        listed: list[Node],
+        parent_own: Span | None = None,
     ) -> None:
         head_para = self.marker_para(node)
         own = None
@@ -226,7 +232,9 @@ class _Builder:
             if items:
                 self.emit_inline(path, label, items, u.end, _trim(self.text, node.start, items[0].start))
             else:
-                self.emit(path, label, heading, span, own, u.head)
+                # The group is itself the requirement: its parent is the node above it,
+                # whose own text (`各级党委要…` before `第一，`) it inherits from (§3).
+                self.emit(path, label, heading, span, parent_own, u.head)
             return
         if listed:
             self.items_with_lists(node, path, label, units, listed, own)
