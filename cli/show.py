@@ -7,9 +7,6 @@ from pathlib import Path
 
 import typer
 
-from extractors.decode import DecodeError, read_speech
-from review import write_review_page
-
 
 def show(
     speech: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="a speech file"),
@@ -20,6 +17,8 @@ def show(
 ) -> None:
     """Write the review page of one speech: its text with requirements, actors and deadlines marked."""
     from extractors import extract_text  # loads spaCy/jieba: only when needed
+    from extractors.decode import DecodeError, read_speech
+    from review import write_review_page
 
     try:
         record, text = read_speech(speech, source=str(speech))
