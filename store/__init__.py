@@ -2,6 +2,7 @@
 
 from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
+from store.lookup import UnknownSpeech, resolve_speech
 from store.migrations import migrate
 from store.queries import (
     BadCursor,
@@ -30,6 +31,7 @@ __all__ = [
     "BadCursor",
     "SaveResult",
     "TaskPage",
+    "UnknownSpeech",
     "counts",
     "failed_versions",
     "finish_run",
@@ -40,6 +42,7 @@ __all__ = [
     "query_tasks",
     "record_error",
     "requirements_by_category",
+    "resolve_speech",
     "save_extraction",
     "search_requirements",
     "set_tracking",
