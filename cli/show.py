@@ -27,5 +27,12 @@ def show(
         raise typer.Exit(2) from exc
     out = write_review_page(html or Path(f"{speech.stem}.review.html"), text, extract_text(text, record))
     typer.echo(str(out))
-    if open_:
-        webbrowser.open(out.resolve().as_uri())
+    if open_ and not _open_in_browser(out.resolve().as_uri()):
+        typer.echo(f"warning: no web browser could be started here; open {out.resolve()} yourself", err=True)
+
+
+def _open_in_browser(uri: str) -> bool:
+    try:
+        return webbrowser.open(uri)
+    except webbrowser.Error:
+        return False

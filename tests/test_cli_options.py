@@ -1,4 +1,5 @@
-"""`tasks` and `export` options as a user types them: --speech as a path, option clashes."""
+"""Options as a user types them: `tasks`/`export` --speech as a path and option clashes,
+`show --open` where no browser can start."""
 
 from __future__ import annotations
 
@@ -120,4 +121,24 @@ def test_a_name_two_folders_share_must_be_told_apart(fresh_db, tmp_path):
 
 
 def test_a_file_name_alone_names_the_one_source_that_ends_with_it(office):
-    assert paths(tasks(office, "--speech", "report.txt")) == paths(tasks(office, "--speech", "1979/report.txt"))
+    assert paths(tasks(office, "--speech", "report.txt")) == paths(
+        tasks(office, "--speech", "1979/report.txt")
+    )
+
+
+@pytest.mark.parametrize("browser", ["none", "error"])
+def test_show_open_without_a_browser_warns_and_gives_the_path(tmp_path, monkeypatch, browser):
+    import webbrowser
+
+    def no_browser(uri: str) -> bool:
+        if browser == "error":
+            raise webbrowser.Error("could not locate runnable browser")
+        return False  # what webbrowser.open says on a server with no browser
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    monkeypatch.chdir(tmp_path)
+    out = runner.invoke(app, ["show", str(SEED), "--open"])
+    page = tmp_path / "000_party_building_city_gov.review.html"
+    assert out.exit_code == 0, out.output
+    assert out.stdout.strip() == page.name and page.exists()  # the path as written, as before
+    assert out.stderr.strip() == f"warning: no web browser could be started here; open {page} yourself"
