@@ -138,7 +138,7 @@ def _extract(text: str, speech: Speech) -> Extraction:
             continue
         for d in drafts_for(outline, node):
             body = text[d.span.start : d.span.end]
-            deadline, deadline_date = find_deadline(
+            deadline, deadline_date, deadline_basis = find_deadline(
                 flat.text, flat.span(d.span), flat.own(d.parent_own), speech.year
             )
             requirements.append(
@@ -153,6 +153,7 @@ def _extract(text: str, speech: Speech) -> Extraction:
                     actors=flat.actors(d.span, d.parent_own),
                     deadline=deadline,
                     deadline_date=deadline_date,
+                    deadline_basis=deadline_basis,
                     measures=list(d.measures),
                 )
             )

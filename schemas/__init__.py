@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from schemas.actor import ActorAssignment
-    from schemas.codes import CATEGORY_LABELS, ActorCategory, Basis, SectionKind
+    from schemas.codes import CATEGORY_LABELS, ActorCategory, Basis, DeadlineBasis, SectionKind
     from schemas.outline import Section
     from schemas.requirement import Requirement
     from schemas.result import Extraction
@@ -21,6 +21,7 @@ _HOME = {
     "CATEGORY_LABELS": "schemas.codes",
     "ActorCategory": "schemas.codes",
     "Basis": "schemas.codes",
+    "DeadlineBasis": "schemas.codes",
     "SectionKind": "schemas.codes",
     "ActorAssignment": "schemas.actor",
     "Section": "schemas.outline",
@@ -34,6 +35,7 @@ __all__ = [
     "ActorAssignment",
     "ActorCategory",
     "Basis",
+    "DeadlineBasis",
     "Extraction",
     "Requirement",
     "Section",

@@ -1,4 +1,5 @@
-"""The fixed codes: actor categories (ANNOTATION.md §3), their bases, section kinds (§1).
+"""The fixed codes: actor categories (ANNOTATION.md §3), their bases, section kinds (§1),
+how a deadline's date was derived (§4).
 
 Plain enums, no pydantic: the command line offers them as choices without building a
 model (`speechtasks --help`). The codes are fixed; the words that map to them are data
@@ -51,3 +52,11 @@ class SectionKind(StrEnum):
     tasks = "tasks"
     closing = "closing"
     other = "other"
+
+
+class DeadlineBasis(StrEnum):
+    """How `deadline_date` was derived from the phrase (null when there is no date)."""
+
+    as_written = "as_written"  # the phrase holds its year: 2030年, 2027年底前, 一九八五年
+    speech_year = "speech_year"  # read in the speech's year: 今年, 年底前, 6月底前, 一季度, 明年
+    years_from_speech_year = "years_from_speech_year"  # N years, the speech's year the first: 今后五年

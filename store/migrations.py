@@ -7,6 +7,8 @@ database upgrades in place.
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -330,6 +332,22 @@ def m006_task_order_bigrams(db: Database) -> None:
     fill_bigrams(db)
     for name, body in M006_TRIGGERS.items():
         db.execute(f"create trigger {name} {body}")
+
+
+@migrations()
+def m007_deadline_basis_cli(db: Database) -> None:
+    """How each `deadline_date` was derived (as_written, speech_year, years_from_speech_year).
+
+    Rows stored before were dated only from a year written in the phrase or from the
+    speech's year; their basis follows from the phrase. A count of years (今后五年) gets
+    its date when its speech is next extracted.
+    """
+    db["requirements"].add_column("deadline_basis", str)
+    written = re.compile(r"(?:\d{4}|[一二三四五六七八九〇零○]{4})年")
+    rows = db.execute("select id, deadline from requirements where deadline_date is not null").fetchall()
+    for rid, phrase in rows:
+        basis = "as_written" if written.match(re.sub(r"\s", "", phrase or "")) else "speech_year"
+        db.execute("update requirements set deadline_basis = ? where id = ?", [basis, rid])
 
 
 def migrate(db: Database) -> None:
