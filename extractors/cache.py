@@ -96,16 +96,18 @@ class TagTable:
 
     def __init__(self, words: list[str], codes: bytes, names: list[str]) -> None:
         self._words, self._codes, self._names = words, codes, [None, *names]
-        self._seen: dict[str, str | None] = {}
+        self._seen: dict[str, str] = {}
 
     def get(self, word: str, default: str | None = None) -> str | None:
         try:
-            tag = self._seen[word]
+            return self._seen[word]
         except KeyError:
-            i = bisect_left(self._words, word)
-            found = i < len(self._words) and self._words[i] == word
-            tag = self._seen[word] = self._names[self._codes[i]] if found else None
-        return default if tag is None else tag
+            pass
+        i = bisect_left(self._words, word)
+        if i < len(self._words) and self._words[i] == word and self._codes[i]:
+            tag = self._seen[word] = self._names[self._codes[i]]  # dictionary words only: bounded
+            return tag
+        return default
 
     def __getitem__(self, word: str) -> str:
         tag = self.get(word)
