@@ -20,7 +20,8 @@ NAMES = [
     "m004_views",
     "m005_review_path",
     "m006_task_order_bigrams",
-    "m007_deadline_basis_cli",
+    "m007_identity_corpus",
+    "m008_deadline_basis_cli",
 ]
 
 
@@ -118,10 +119,10 @@ def test_the_readme_documents_every_table_column_and_view(fresh_db):
         assert f"| `{view}` |" in section, view
 
 
-def test_m007_gives_stored_dates_their_basis():
+def test_m008_gives_stored_dates_their_basis():
     """Dated rows stored before m007 get the basis their phrase shows; undated stay null."""
     db = Database(memory=True)
-    migrations.apply(db, stop_before="m007_deadline_basis_cli")
+    migrations.apply(db, stop_before="m008_deadline_basis_cli")
     db["speeches"].insert({"id": "s1", "source": "a.txt", "sha256": "x", "title": "t", "year": 2025})
     rows = [
         ("r1", "2030年", "2030-12-31"),
@@ -154,11 +155,13 @@ def test_a_saved_requirement_keeps_its_deadline_basis(tmp_path):
 
     speech = tmp_path / "2016_report.txt"
     speech.write_text(
-        "政府工作报告\n一、今后五年的主要目标任务\n（一）今后五年，要全面建成小康社会。\n", "utf-8"
+        "政府工作报告\n一、今后五年的主要目标任务\n（一）今后五年，要全面建成小康社会。\n"
+        "（二）要在两年内基本完成棚户区改造。\n（三）要在年底前完成全部改造。\n",
+        "utf-8",
     )
     db = open_db(":memory:")
     save_extraction(db, extract_file(speech, source=speech.name), speech.name)
-    (row,) = db.query("select deadline, deadline_date, deadline_basis from requirements")
+    row, _, _ = db.query("select deadline, deadline_date, deadline_basis from requirements order by path")
     assert row == {
         "deadline": "今后五年",
         "deadline_date": "2020-12-31",
