@@ -5,8 +5,11 @@
   b. the `ingest_corpus` flow against a bare loop of extraction + store over the same
      files, after Prefect's start-up, and that start-up alone;
   c. `speechtasks run` (a child process) with nothing new against the full run;
-  d. peak RSS of full `speechtasks run`s at two corpus sizes;
+  d. peak RSS of full `speechtasks run`s at two corpus sizes, and of an in-process run
+     (step `inproc`: 150 files, extracted in the command's own process);
   e. `tasks --actor` and search at a million requirement rows, p50/p95;
+  f. cold start: CPU of a new `speechtasks extract` of the seed against the extraction
+     itself, and of `speechtasks --help` (bench/coldstart.py; alone: `python -m bench.coldstart`);
   and the DaskTaskRunner scale-out (2 local workers).
 
 The corpus is synthetic: the real speeches' paragraphs recombined (bench/corpus.py),
@@ -22,6 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.coldstart import TARGETS as COLD_TARGETS
 from bench.flowbench import DaskResult
 from bench.measure import ROOT, log, run_child
 from bench.profile import FunctionTime
@@ -36,9 +40,10 @@ TARGETS = {
     "rss_mb": 400.0,
     "rss_growth": 0.10,
     "query_p50_ms": 20.0,
+    **COLD_TARGETS,  # cold_extract_cpu_s, help_cpu_s
 }
 
-STEPS = ("a", "b", "c", "e", "dask")  # c also measures d
+STEPS = ("a", "b", "c", "inproc", "e", "f", "dask")  # c and inproc measure d
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,6 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="a ~2-3 minute smoke run at small sizes")
     p.add_argument("--files", type=int, help="synthetic corpus size for c/d (default 2000; quick 200)")
     p.add_argument("--small", type=int, help="the smaller corpus for the memory growth (default files/4)")
+    p.add_argument(
+        "--inproc-files", type=int, default=150, help="files of the in-process run's corpus (default 150)"
+    )
     p.add_argument("--sample-mb", type=float, help="MB of the corpus for (a) (default 2; quick 0.5)")
     p.add_argument("--flow-files", type=int, help="files for (b) and the Dask runs (default 100; quick 24)")
     p.add_argument("--rounds", type=int, help="repeats of each in-process measurement (default 5)")
@@ -162,6 +170,25 @@ def main(argv: list[str] | None = None) -> int:
                 + function_table("Top extractors/ functions by inclusive time", incl),
             )
 
+    # (f) cold start of a command, in child processes
+    if "f" not in args.skip:
+        from bench.coldstart import lines, measure_coldstart
+
+        f = measure_coldstart(max(args.rounds, 5))
+        report.add(
+            "(f) cold `speechtasks extract` of the seed, CPU",
+            f"{f.extract_cpu_s:.2f} s ({f.ratio:.0f}× the extraction itself, {f.extraction_cpu_s * 1000:.0f} ms)",
+            f"≤ {TARGETS['cold_extract_cpu_s']} s",
+            f.extract_cpu_s <= TARGETS["cold_extract_cpu_s"],
+        )
+        report.add(
+            "(f) `speechtasks --help`, CPU",
+            f"{f.help_cpu_s:.2f} s",
+            f"≤ {TARGETS['help_cpu_s']} s",
+            f.help_cpu_s <= TARGETS["help_cpu_s"],
+        )
+        report.section("(f) cold start", lines(f))
+
     # (c) + (d) `speechtasks run` child processes
     if "c" not in args.skip:
         from bench.clibench import child_env, describe, measure_cli, profile_rerun
@@ -218,6 +245,28 @@ def main(argv: list[str] | None = None) -> int:
                 "(c) what bounds the no-change re-run (pyinstrument)",
                 ["```", *text.strip().splitlines()[:60], "```"],
             )
+
+    # (d) a run small enough to stay in-process (under flows.work.POOL_MIN_BYTES): no pool
+    if "inproc" not in args.skip:
+        from bench.clibench import describe, measure_in_process
+
+        n = args.inproc_files
+        corpus = build_corpus(OUT / f"corpus-{n}", n, source=ROOT / "corpus", seed=args.seed)
+        run = measure_in_process(corpus[0].parent, work)
+        report.add(
+            f"(d) peak RSS, in-process `speechtasks run` over {n} files",
+            f"{run.main_peak_mb:.0f} MB",
+            f"< {TARGETS['rss_mb']:.0f} MB",
+            run.main_peak_mb < TARGETS["rss_mb"],
+        )
+        report.section(
+            "(d) in-process run",
+            [
+                f"`speechtasks run` over {n} files ({sum(p.stat().st_size for p in corpus) / 1e6:.1f} MB, under "
+                "the 8 MB above which a run starts a process pool): extraction, review pages and saving in "
+                f"the command's own process. {run.wall_s:.1f} s; {describe(run)}.",
+            ],
+        )
 
     # (b) the flow against the bare loop, and the Dask runner, in this process
     if "b" not in args.skip or "dask" not in args.skip:
