@@ -26,10 +26,11 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
-    db = open_db(db_path)
+    db = open_db(db_path, read_only=True)
     totals = counts(db)
     table = Table(title=f"speechtasks: {db_path}")
     table.add_column("what")
@@ -52,6 +53,13 @@ def print_summary(
         for source, reason in errors:
             bad.add_row(source, reason)
         console.print(bad)
+    if skipped:
+        later = Table(title="files left for the next run (nothing recorded)")
+        later.add_column("file")
+        later.add_column("why")
+        for source, why in skipped:
+            later.add_row(source, why)
+        console.print(later)
 
 
 def run(
@@ -82,8 +90,6 @@ def run(
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
     from flows.runners import RunnerUnavailable, require_dask
-    from flows.scan import failed_versions, new_files, scan_corpus
-    from store import finish_run, known_versions, open_db, start_run
 
     if runner != "dask" and (dask_workers or dask_address):
         typer.echo("error: --dask-workers and --dask-address go with --runner dask", err=True)
@@ -103,7 +109,49 @@ def run(
     if not corpus.is_dir():
         typer.echo(f"error: corpus folder not found: {corpus}", err=True)
         raise typer.Exit(2)
+    import sqlite3
+
+    from store.safety import DatabaseProblem, describe, writer_lock
+
+    try:
+        with writer_lock(db):
+            summary = _run_locked(
+                corpus, db, workers, retry_failed, review_pages, runner, dask_workers, dask_address
+            )
+    except DatabaseProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except sqlite3.Error as exc:  # e.g. the disk filled up before the flow started
+        typer.echo(f"error: {describe(exc, db)}", err=True)
+        raise typer.Exit(1) from None
+    if summary is None:
+        return
+    print_summary(
+        summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir, summary.skipped
+    )
+    if summary.stopped:
+        typer.echo(f"stopped: {summary.stopped}", err=True)
+        from flows.stopping import received
+
+        raise typer.Exit(128 + received() if received() else 1)
+
+
+def _run_locked(
+    corpus: Path,
+    db: Path,
+    workers: int,
+    retry_failed: bool,
+    review_pages: bool,
+    runner: Runner,
+    dask_workers: int,
+    dask_address: str | None,
+):  # -> RunSummary | None (None: nothing to do, summary printed)
+    from flows.scan import failed_versions, new_files, scan_corpus
+    from store import finish_run, known_versions, open_db, start_run
+    from store.safety import check_writable
+
     database = open_db(db)
+    check_writable(database, db)
     files = scan_corpus(corpus)
     todo = new_files(files, known_versions(database), None if retry_failed else failed_versions(database))
     if not todo:
@@ -112,7 +160,7 @@ def run(
         finish_run(database, run_id, files_seen=len(files), files_new=0, errors=0)
         database.close()
         print_summary(len(files), 0, [], db)
-        return
+        return None
     database.close()
     console.print(f"{len(todo)} new or changed file(s) of {len(files)}: starting the flow…")
     from flows.settings import prefect_session
@@ -129,7 +177,7 @@ def run(
                 progress.update(bar, completed=done, total=total, description=source[-40:])
 
             with on_progress(advance):
-                summary = run_ingest(
+                return run_ingest(
                     corpus,
                     db,
                     runner=runner.value,
@@ -139,4 +187,3 @@ def run(
                     retry_failed=retry_failed,
                     review_pages=review_pages,
                 )
-    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir)

@@ -11,7 +11,9 @@ cannot be read raises `DecodeError`, whose message starts with a short kind
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from extractors.decoded import (
@@ -46,6 +48,7 @@ __all__ = [
     "guess_title",
     "guess_year",
     "normalize_newlines",
+    "read_file_bytes",
     "read_speech",
     "rejoin_lines",
     "speech_from_bytes",
@@ -140,10 +143,7 @@ def decode_file(raw: bytes, suffix: str) -> Decoded:
             "unsupported", f"{UNSUPPORTED[suffix]} files ({suffix}) cannot be read: save as .docx"
         )
     if len(raw) > MAX_FILE_BYTES:
-        raise DecodeError(
-            "too-large",
-            f"{len(raw) / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
-        )
+        raise _too_large(len(raw))
     if suffix == ".docx":
         decoded = decode_docx(raw)
     elif suffix == ".pdf":
@@ -200,16 +200,36 @@ def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
     return speech, decoded.text
 
 
+def _too_large(size: int) -> DecodeError:
+    return DecodeError(
+        "too-large",
+        f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
+    )
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a speech file: a regular file, at most MAX_FILE_BYTES (checked before reading).
+
+    A FIFO, device or socket is refused (`not-a-file`) without blocking on it: it is
+    opened non-blocking and checked on the open descriptor. OSError propagates.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise DecodeError("not-a-file", "not a regular file (a FIFO, device or socket): nothing to read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _too_large(st.st_size)
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw))
+    return raw
+
+
 def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
     """Read a speech file; returns its Speech record and the decoded text.
 
     OSError (unreadable, vanished) propagates: it may succeed on retry. DecodeError
     means the content is unusable and retrying the same bytes cannot help.
     """
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DecodeError(
-            "too-large",
-            f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
-        )
-    return speech_from_bytes(path.read_bytes(), path.name, source or str(path))
+    return speech_from_bytes(read_file_bytes(path), path.name, source or str(path))

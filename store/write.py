@@ -75,6 +75,12 @@ def save_extraction(
     return SaveResult(sid, True, n)
 
 
+def set_review_path(db: Database, sid: str, review_path: str) -> None:
+    """Record the review page written for a stored speech version (after its commit)."""
+    with db.atomic():
+        db["speeches"].update(sid, {"review_path": review_path})
+
+
 def _insert_speech(db: Database, result: Extraction, source: str, sid: str, review_path: str | None) -> None:
     version = db.execute("select coalesce(max(version), 0) + 1 from speeches where source = ?", [source])
     db["speeches"].insert(
