@@ -39,6 +39,19 @@ def require_db(db: Path) -> None:
         raise typer.Exit(2)
 
 
+def open_for_reading(db: Path):  # -> sqlite_utils.Database
+    """The database, read-only (never migrated, nothing written); one line and exit 2 if unusable."""
+    from store import open_db
+    from store.safety import DatabaseProblem
+
+    require_db(db)
+    try:
+        return open_db(db, read_only=True)
+    except DatabaseProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def filters(
     actor: ActorCategory | None,
     speech: str | None,
@@ -76,16 +89,19 @@ def tasks(
     ),
 ) -> None:
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
-    from store import BadCursor, open_db, task_page
+    from store import BadCursor, task_page
 
-    require_db(db)
+    if after is not None and not after.strip():
+        typer.echo("error: --after needs the cursor printed under a page (it is empty)", err=True)
+        raise typer.Exit(2)
+    database = open_for_reading(db)
     if every:
         limit = None
     elif limit is None and fmt is RowFormat.table:
         limit = TABLE_PAGE
     try:
         page = task_page(
-            open_db(db), limit=limit, after=after, **filters(actor, speech, search, kind, due_before)
+            database, limit=limit, after=after, **filters(actor, speech, search, kind, due_before)
         )
     except BadCursor as exc:
         typer.echo(f"error: {exc}; use the --after value printed under a page", err=True)

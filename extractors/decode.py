@@ -108,13 +108,18 @@ def decode_bytes(raw: bytes) -> Decoded:
     boms = [enc for bom, enc in _BOMS if raw.startswith(bom)]
     if not boms and len(_CONTROL_BYTES.findall(raw[:65536])) > 2:
         raise DecodeError("binary", "control bytes (NUL, …) and no UTF-16 byte-order mark: not a text file")
+    utf8_valid_up_to = 0
     for enc in boms or ["utf-8", "gb18030"]:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError as exc:
+            if enc == "utf-8":
+                utf8_valid_up_to = exc.start
             if exc.reason.startswith(("unexpected end", "incomplete", "truncated")) or (
                 enc == "utf-16" and len(raw) % 2
             ):
+                if enc == "gb18030" and rare_han_ratio(raw[: exc.start].decode(enc, "replace")) > 0.05:
+                    raise _mixed(utf8_valid_up_to) from None  # UTF-8 misread as GB18030, not a cut
                 raise DecodeError(
                     "truncated", f"the file ends inside a character ({enc}): cut off or still being copied"
                 ) from None
@@ -124,7 +129,16 @@ def decode_bytes(raw: bytes) -> Decoded:
         if not text.strip():
             raise DecodeError("empty", "the file has only whitespace")
         return Decoded(text, enc, sha)
+    if utf8_valid_up_to >= 64:
+        raise _mixed(utf8_valid_up_to)
     raise DecodeError("encoding", "not UTF-8, UTF-16 (with BOM) or GB18030 text")
+
+
+def _mixed(utf8_bytes: int) -> DecodeError:
+    where = f" (UTF-8 up to byte {utf8_bytes:,}, then not)" if utf8_bytes else ""
+    return DecodeError(
+        "encoding", f"mixed encodings{where}: parts were saved as UTF-8, parts as GBK: save it in one"
+    )
 
 
 def strip_markdown_headings(text: str) -> str:
