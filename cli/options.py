@@ -36,10 +36,10 @@ def use_lexicon(path: Path | None) -> None:
 
     from extractors.lexicon import LexiconError, check_lexicon
 
-    if path is not None:
-        os.environ["SPEECHTASKS_LEXICON"] = str(path.resolve())
     try:
-        check_lexicon()
+        check_lexicon(path)
     except LexiconError as exc:
         typer.echo(f"error: bad lexicon: {exc}", err=True)
         raise typer.Exit(2) from None
+    if path is not None:
+        os.environ["SPEECHTASKS_LEXICON"] = str(path.resolve())

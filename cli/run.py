@@ -148,10 +148,8 @@ def _run_locked(
 ):  # -> RunSummary | None (None: nothing to do, summary printed)
     from flows.scan import failed_versions, new_files, scan_corpus
     from store import finish_run, known_versions, open_db, start_run
-    from store.safety import check_writable
 
-    database = open_db(db)
-    check_writable(database, db)
+    database = open_db(db, check=True)
     files = scan_corpus(corpus)
     todo = new_files(files, known_versions(database), None if retry_failed else failed_versions(database))
     if not todo:

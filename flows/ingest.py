@@ -46,7 +46,7 @@ from store import (
     start_run,
     sync_actor_labels,
 )
-from store.safety import check_writable, is_disk_full, writer_lock
+from store.safety import is_disk_full, writer_lock
 
 READ_RETRIES = 2
 
@@ -158,8 +158,7 @@ def ingest_corpus(
     logger = get_run_logger()
     check_lexicon()  # a bad lexicon stops the run before any file is touched or recorded
     with writer_lock(db_path):
-        db = open_db(db_path)
-        check_writable(db, db_path)
+        db = open_db(db_path, check=True)
         with stop_on_signals():
             summary = _ingest(db, Path(corpus), db_path, max_workers, retry_failed, review_pages, logger)
         db.close()

@@ -13,15 +13,18 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.migrations import migrate
-from store.safety import DatabaseProblem, check_schema, describe, open_reader
+from store.safety import DatabaseProblem, check_schema, check_writable, describe, open_reader
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def open_db(path: str | Path, *, migrate_schema: bool = True, read_only: bool = False) -> Database:
+def open_db(
+    path: str | Path, *, migrate_schema: bool = True, read_only: bool = False, check: bool = False
+) -> Database:
     """Open (creating if needed) the task database at `path`, schema up to date.
 
     `read_only`: open an existing database for reading only (see store/safety.py).
+    `check`: refuse a damaged database (`PRAGMA quick_check`) before writing anything to it.
     """
     if read_only:
         return open_reader(path)
@@ -32,6 +35,8 @@ def open_db(path: str | Path, *, migrate_schema: bool = True, read_only: bool = 
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         check_schema(db, path)
+        if check:
+            check_writable(db, path)
         if str(path) != ":memory:":
             db.enable_wal()  # readers (Datasette, other apps) never block the flow
         if migrate_schema:

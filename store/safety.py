@@ -64,8 +64,9 @@ def check_writable(db: Database, path: str | Path = "the database") -> None:
     """Refuse to write into a damaged database (`PRAGMA quick_check`)."""
     rows = [r[0] for r in db.execute("PRAGMA quick_check(5)").fetchall()]
     if rows != ["ok"]:
+        found = "; ".join(line for r in rows for line in r.splitlines() if not line.startswith("***"))
         raise DatabaseProblem(
-            f"{path} is damaged (quick_check: {'; '.join(rows)[:200]}): not writing to it; "
+            f"{path} is damaged (quick_check: {found[:200]}): not writing to it; "
             "restore a backup, or move it away and run again to rebuild it from the corpus"
         )
 
