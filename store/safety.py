@@ -109,7 +109,7 @@ def _holder(lock: Path) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(db_path: str | Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
+def writer_lock(db_path: str | Path, wait: float | None = None) -> Iterator[None]:
     """Hold the database's writer lock while the block runs; DatabaseProblem if another run holds it."""
     if str(db_path) == ":memory:":
         yield
@@ -130,7 +130,7 @@ def writer_lock(db_path: str | Path, wait: float = LOCK_WAIT_S) -> Iterator[None
     lock.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (LOCK_WAIT_S if wait is None else wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
