@@ -35,8 +35,10 @@ def on_stop(fn: Callable[[], None]) -> None:
         _on_stop.append(fn)
 
 
-def request_stop(signum: int = signal.SIGTERM) -> None:
-    _received.append(signum)
+def request_stop(signum: int | None = None) -> None:
+    """Stop the run at the next file; `signum` is the signal that asked, if one did."""
+    if signum is not None:
+        _received.append(signum)
     STOP.set()
     for fn in list(_on_stop):
         with contextlib.suppress(Exception):
