@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import sqlite3
+import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -34,13 +35,22 @@ from prefect.runtime import flow_run, task_run
 
 from extractors.lexicon import LexiconError, check_lexicon
 from flows.report import RunSummary, persist, report_markdown, report_table
-from flows.scan import failed_versions, new_files, scan_corpus
+from flows.report import run_line as report_run_line
+from flows.scan import plan_run, scan_corpus
 from flows.stopping import received, request_stop, stop_on_signals, stop_requested
-from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
+from flows.work import (
+    BATCH_SIZE,
+    Outcome,
+    batch_executor,
+    batches,
+    choose_workers,
+    load_dictionaries,
+    review_dir,
+    run_batch,
+)
 from store import (
     counts,
     finish_run,
-    known_versions,
     open_db,
     requirements_by_category,
     start_run,
@@ -149,11 +159,15 @@ def ingest_corpus(
     max_workers: int | None = None,
     retry_failed: bool = False,
     review_pages: bool = True,
+    run_line: bool = False,
 ) -> RunSummary:
     """Process the new and changed files of `corpus` into the task database.
 
     With `review_pages`, each stored speech's review page is written to
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
+    With `run_line` (served runs), the run ends by printing one line to stdout.
+    A bad lexicon, a damaged or newer database, or another run writing it stop the
+    run before anything is recorded; SIGTERM/SIGINT stop it at the next file.
     """
     logger = get_run_logger()
     check_lexicon()  # a bad lexicon stops the run before any file is touched or recorded
@@ -172,6 +186,9 @@ def ingest_corpus(
     )
     if summary.stopped:
         logger.warning("run %d stopped early: %s", summary.run_id, summary.stopped)
+    if run_line:  # not print(): log_prints would turn it into a log record
+        sys.stdout.write(report_run_line(summary) + "\n")
+        sys.stdout.flush()
     return summary
 
 
@@ -187,7 +204,8 @@ def _ingest(
     sync_actor_labels(db)
     run_id = start_run(db)
     files = scan_corpus(corpus)
-    todo = new_files(files, known_versions(db), None if retry_failed else failed_versions(db))
+    plan = plan_run(db, corpus, files, retry_failed=retry_failed)
+    todo = plan.todo
     dask_slots = _dask_slots() if todo else None
     # On Dask the cluster's workers are the processes; the flow's own pool stays off.
     workers = 1 if dask_slots else choose_workers(todo, max_workers)
@@ -203,7 +221,10 @@ def _ingest(
         flow_run_id=flow_run.get_id(),
         runner=f"dask ({dask_slots} workers)" if dask_slots else "thread",
         review_dir=pages,
+        renamed=plan.renamed,
     )
+    if todo and not dask_slots and workers == 1:
+        load_dictionaries()  # extracting in this process: dictionaries in, the loader's scratch freed
     with batch_executor(workers) as pool, _registered(pool) as pool_key:
         # Coarse batches (Prefect stalls under many small task runs), but at least one per
         # process when there are few files, so every worker gets a share.
@@ -227,7 +248,7 @@ def _ingest(
                 if summary.stopped:
                     break
                 try:
-                    row = persist(db, run_id, outcome, summary)
+                    row = persist(db, run_id, outcome, summary, plan.corpus_id)
                 except sqlite3.Error as exc:
                     if not is_disk_full(exc):
                         raise

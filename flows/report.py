@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from flows.work import Outcome, write_page
-from store import record_error, save_extraction
-from store.write import set_review_path
+from store import DEFAULT_CORPUS, record_error, save_extraction
+from store.write import set_review_path, speech_id
 
 
 @dataclass
@@ -23,6 +24,7 @@ class FileRow:
     reason: str = ""
     review_path: str | None = None  # the review page of the stored version
     review_error: str = ""  # why its page was not written
+    copy_of: str = ""  # the source of this corpus that holds the same bytes (a copy)
 
 
 @dataclass
@@ -41,10 +43,18 @@ class RunSummary:
     review_dir: str | None = None  # None: review pages switched off
     skipped: list[tuple[str, str]] = field(default_factory=list)  # not read this run: nothing recorded
     stopped: str | None = None  # why the run stopped before the end (a signal, a full disk)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old, new) sources moved
+
+    @property
+    def copies(self) -> list[tuple[str, str]]:
+        """(copy, original) of the files stored this run whose bytes another source holds."""
+        return [(r.file, r.copy_of) for r in self.files if r.copy_of]
 
 
-def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) -> FileRow:
-    """Store one outcome: a speech in one transaction, or one `ingest_errors` row."""
+def persist(
+    db: Database, run_id: int, outcome: Outcome, summary: RunSummary, corpus: int = DEFAULT_CORPUS
+) -> FileRow:
+    """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row."""
     f = outcome.file
     if outcome.skipped:
         summary.skipped.append((f.source, outcome.skipped))
@@ -55,16 +65,20 @@ def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) ->
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
-        saved = save_extraction(db, outcome.result, f.source)
+        saved = save_extraction(db, outcome.result, f.source, corpus=corpus)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
         page, why = None, outcome.review_error
         if saved.new:
             summary.requirements_new += saved.requirements
             # The page is written once its speech is committed (a full disk costs the page,
-            # not the speech). These bytes stored under another source (a copy) keep that
-            # row's page: none is written for the copy.
+            # not the speech); a version stored meanwhile (another run) keeps its own page.
             if outcome.page_html is not None and outcome.pages_dir:
-                page, why = write_page(Path(outcome.pages_dir), f.source, saved.speech_id, outcome.page_html)
+                page, why = write_page(
+                    Path(outcome.pages_dir),
+                    f.source,
+                    speech_id(outcome.result.speech.sha256),
+                    outcome.page_html,
+                )
                 if page:
                     set_review_path(db, saved.speech_id, page)
         row = FileRow(
@@ -74,9 +88,21 @@ def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) ->
             ", ".join(f"{c} {n}" for c, n in cats.most_common()),
             review_path=page,
             review_error=(why or "") if saved.new else "",
+            copy_of=saved.copy_of or "",
         )
     summary.files.append(row)
     return row
+
+
+def run_line(s: RunSummary) -> str:
+    """One line a run, for a terminal watching `serve`: when, files new, stored, errors."""
+    stored = sum(r.status == "stored" for r in s.files)
+    extra = f"; renamed {len(s.renamed)}" if s.renamed else ""
+    extra += f"; copies {len(s.copies)}" if s.copies else ""
+    return (
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} run {s.run_id}: {s.files_seen} files, "
+        f"{s.files_new} new, {stored} stored ({s.requirements_new} requirements), {len(s.errors)} errors{extra}"
+    )
 
 
 def page_link(path: str) -> str:
@@ -106,6 +132,12 @@ def report_markdown(s: RunSummary) -> str:
     ]
     if s.stopped:
         lines += ["", f"**Stopped early:** {s.stopped}"]
+    if s.renamed:
+        lines += ["", "## Renamed (history kept)", "", "| from | to |", "|---|---|"]
+        lines += [f"| {old.replace('|', '/')} | {new.replace('|', '/')} |" for old, new in s.renamed]
+    if s.copies:
+        lines += ["", "## Copies (stored as their own sources)", "", "| file | same bytes as |", "|---|---|"]
+        lines += [f"| {c.replace('|', '/')} | {o.replace('|', '/')} |" for c, o in s.copies]
     if s.errors:
         lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
         lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
@@ -131,6 +163,7 @@ def report_table(s: RunSummary) -> list[dict[str, Any]]:
             "requirements": r.requirements,
             "by_category": r.by_category,
             "reason": r.reason,
+            "copy_of": r.copy_of,
             "review_page": r.review_path or (f"not written: {r.review_error}" if r.review_error else ""),
         }
         for r in s.files
