@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from extractors.decode import DecodeError, read_speech
 from flows.report import RunSummary, persist
-from flows.scan import failed_versions, new_files, scan_corpus
+from flows.scan import failed_versions, new_files, plan_run, scan_corpus
 from flows.work import extract_one
 from store import open_db, start_run
 
@@ -41,13 +41,13 @@ def drafts(corpus: Path, seed_path: Path, n: int, prefix: str = "") -> None:
 
 
 def ingest_by_hand(corpus: Path, db) -> RunSummary:
-    """The flow's work without Prefect: scan, extract, persist (flows/ingest.py's loop)."""
+    """The flow's work without Prefect: scan, plan, extract, persist (flows/ingest.py's loop)."""
     run_id = start_run(db)
     files = scan_corpus(corpus)
-    todo = new_files(files, {r["sha256"] for r in db["speeches"].rows}, failed_versions(db))
-    summary = RunSummary(run_id, len(files), len(todo))
-    for f in todo:
-        persist(db, run_id, extract_one(f), summary)
+    plan = plan_run(db, corpus, files)
+    summary = RunSummary(run_id, len(files), len(plan.todo))
+    for f in plan.todo:
+        persist(db, run_id, extract_one(f), summary, plan.corpus_id)
     return summary
 
 
