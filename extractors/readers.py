@@ -347,6 +347,7 @@ def decode_pdf(raw: bytes) -> Decoded:
             lines: list[PdfLine] = []
             for page in pdf.pages:
                 lines.extend(_pdf_lines(page))
+                page.close()  # drop the page's parsed objects: memory stays one page deep
             meta_title = (pdf.metadata or {}).get("Title")
     except DecodeError:
         raise

@@ -37,6 +37,15 @@ def file_seconds() -> float:
         return FILE_SECONDS
 
 
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _serve(conn: Any, memory: int) -> None:
     """The worker: decode each (raw, name, source) it is sent; reply ("ok", …) or ("error", kind, detail)."""
     with contextlib.suppress(ImportError, ValueError, OSError):
@@ -52,7 +61,10 @@ def _serve(conn: Any, memory: int) -> None:
             speech, text = speech_from_bytes(raw, name, source)
             reply: tuple[Any, ...] = ("ok", speech.model_dump(), text)
         except DecodeError as exc:
-            reply = ("error", exc.kind, str(exc).removeprefix(f"{exc.kind}: "))
+            if _ran_out_of_memory(exc):  # a reader wrapped the MemoryError (pdfminer does)
+                reply = ("error", "too-large", f"reading it needs more than {memory // 2**30} GB of memory")
+            else:
+                reply = ("error", exc.kind, str(exc).removeprefix(f"{exc.kind}: "))
         except MemoryError:
             reply = ("error", "too-large", f"reading it needs more than {memory // 2**30} GB of memory")
         except Exception as exc:  # a reader bug on odd input: reported as the reader's failure
