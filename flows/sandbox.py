@@ -120,7 +120,7 @@ class GuardedReader:
                 conn.send((raw, name, source))
                 ready = conn.poll(seconds)
                 reply = conn.recv() if ready else None
-            except (EOFError, OSError, AttributeError):
+            except Exception:  # EOF, or the pipe closed under us by a stop request (kill)
                 reply = ("died",)
             if stop_requested():
                 self.kill()

@@ -159,12 +159,16 @@ def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
         return Outcome(f, None, None, skipped="interrupted: the run was stopped; read next run")
     except LexiconError:
         raise
-    except DecodeError as exc:
-        return Outcome(f, None, str(exc))
-    except OSError as exc:
-        return Outcome(f, None, f"{TRANSIENT}: {exc.strerror or exc}", transient=True)
-    except Exception as exc:  # an extractor bug on odd input: recorded, never fatal
-        return Outcome(f, None, f"extract-failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        if stop_requested():  # the stop cut the reading short: not this file's fault
+            return Outcome(f, None, None, skipped="interrupted: the run was stopped; read next run")
+        if isinstance(exc, DecodeError):
+            return Outcome(f, None, str(exc))
+        if isinstance(exc, OSError):
+            return Outcome(f, None, f"{TRANSIENT}: {exc.strerror or exc}", transient=True)
+        return Outcome(
+            f, None, f"extract-failed: {type(exc).__name__}: {exc}"
+        )  # an extractor bug on odd input
     if pages_dir is None:
         return Outcome(f, result, None)
     html, why = render_page(text, result)
