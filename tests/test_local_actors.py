@@ -77,6 +77,9 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("执法部门要加大执法检查力度。", {A.department}),
         ("相关企业要立即整改到位。", {A.enterprises_institutions}),
         ("县委常委、副县长要带头联系乡镇。", {A.leadership_member}),
+        # safety-meeting units (held-out speeches, tests/data/heldout_speeches)
+        ("市消防救援支队要深入开展重点场所消防安全检查。", {A.department}),
+        ("各类生产经营单位要落实安全生产主体责任。", {A.enterprises_institutions}),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:
