@@ -115,6 +115,10 @@ def test_split_forms_of_fuze_assign() -> None:
     assert explicit("纪委监委对党风廉政建设负监督责任。") == {A.discipline_supervision}
     assert explicit("各乡镇党委书记负总责，分管领导负直接责任。") == {A.principal, A.leadership_member}
     assert explicit("强化党政一把手负总责的责任制。") == set()
+    # 对 + the work answered for is a split 负责 too; 对 + someone answered to is not
+    assert explicit("主要负责人对本单位安全生产工作全面负责。") == {A.principal}
+    assert explicit("各乡镇对辖区内防汛任务负责。") == {A.lower_government}
+    assert explicit("政府对人民代表大会负责。") == set()
 
 
 def test_an_idiom_jieba_keeps_whole_is_work() -> None:
