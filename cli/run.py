@@ -35,6 +35,7 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    low_ocr: list[tuple[str, str]] | None = None,
     renamed: list[tuple[str, str]] | None = None,
     copies: list[tuple[str, str]] | None = None,
 ) -> None:
@@ -67,6 +68,13 @@ def print_summary(
         for source, reason in errors:
             bad.add_row(source, reason)
         console.print(bad)
+    if low_ocr:
+        low = Table(title="scanned pages read with low OCR confidence: check them against the scan")
+        low.add_column("file")
+        low.add_column("pages (confidence)")
+        for source, pages in low_ocr:
+            low.add_row(source, pages)
+        console.print(low)
 
 
 def run(
@@ -167,6 +175,7 @@ def run(
         summary.review_dir,
         renamed=plan.renamed + summary.renamed,
         copies=summary.copies,
+        low_ocr=[(r.file, r.low_ocr_pages) for r in summary.files if r.low_ocr_pages],
     )
 
 

@@ -2,8 +2,9 @@
 
 `.txt`/`.md` are decoded here (BOM, UTF-8, then GB18030 with a plausibility check); for
 `.docx` and `.pdf` the "decoded text" is the text extractors.readers builds (one
-paragraph a line),
-so `text == decoded[char_start:char_end]` holds for every format. Anything that
+paragraph a line); `.doc`/`.wps`/`.rtf`/`.odt` are read as the `.docx` LibreOffice makes
+of them (extractors.office), a PDF without a text layer as its OCR text
+(extractors.ocr), an `.ofd` from its text objects (extractors.ofd), so `text == decoded[char_start:char_end]` holds for every format. Anything that
 cannot be read raises `DecodeError`, whose message starts with a short kind
 (`empty:`, `binary:`, `too-large:` …) the ingest report groups by.
 """
@@ -23,6 +24,7 @@ from extractors.decoded import (
     DecodeError,
     normalize_newlines,
 )
+from extractors.office import OFFICE_SUFFIXES, decode_office
 from extractors.readers import PdfLine, check_zip, cn_numeral, decode_docx, decode_pdf, rejoin_lines
 from schemas import Speech
 
@@ -33,7 +35,6 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "MAX_UNZIPPED_BYTES",
     "SUFFIXES",
-    "UNSUPPORTED",
     "DecodeError",
     "Decoded",
     "PdfLine",
@@ -53,9 +54,7 @@ __all__ = [
 ]
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
-# Office formats an office may drop that we cannot read: reported, not silently skipped.
-UNSUPPORTED = {".doc": "Word 97-2003", ".wps": "WPS", ".rtf": "RTF", ".odt": "OpenDocument"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".ofd"} | set(OFFICE_SUFFIXES)
 
 
 # ---------------------------------------------------------------- plain text
@@ -135,10 +134,6 @@ def strip_markdown_headings(text: str) -> str:
 def decode_file(raw: bytes, suffix: str) -> Decoded:
     """Dispatch on the file's suffix; raise DecodeError for anything unusable."""
     suffix = suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise DecodeError(
-            "unsupported", f"{UNSUPPORTED[suffix]} files ({suffix}) cannot be read: save as .docx"
-        )
     if len(raw) > MAX_FILE_BYTES:
         raise DecodeError(
             "too-large",
@@ -147,7 +142,24 @@ def decode_file(raw: bytes, suffix: str) -> Decoded:
     if suffix == ".docx":
         decoded = decode_docx(raw)
     elif suffix == ".pdf":
-        decoded = decode_pdf(raw)
+        try:
+            decoded = decode_pdf(raw)
+        except DecodeError as exc:
+            if exc.kind == "corrupt-pdf" and b"/Encrypt" in raw:
+                raise DecodeError(
+                    "encrypted", "the PDF is password-protected: send it without the password"
+                ) from None
+            if exc.kind != "no-text-layer":
+                raise
+            from extractors.ocr import decode_scanned_pdf
+
+            decoded = decode_scanned_pdf(raw)
+    elif suffix in OFFICE_SUFFIXES:
+        decoded = decode_office(raw, suffix)
+    elif suffix == ".ofd":
+        from extractors.ofd import decode_ofd
+
+        decoded = decode_ofd(raw)
     else:
         decoded = decode_bytes(raw)
         if suffix == ".md":
@@ -196,6 +208,7 @@ def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
         encoding=decoded.encoding,
         chars=len(decoded.text),
         year=guess_year(decoded.text, name),
+        page_confidence=None if decoded.page_confidence is None else list(decoded.page_confidence),
     )
     return speech, decoded.text
 

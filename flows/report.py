@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from extractors.ocr import LOW_CONFIDENCE, low_pages
 from flows.work import Outcome
 from store import DEFAULT_CORPUS, record_error, save_extraction
 
@@ -23,6 +24,7 @@ class FileRow:
     reason: str = ""
     review_path: str | None = None  # the review page of the stored version
     review_error: str = ""  # why its page was not written
+    low_ocr_pages: str = ""  # a scan's pages read under LOW_CONFIDENCE: "2 (0.71), 5 (0.83)"
     copy_of: str = ""  # the source of this corpus that holds the same bytes (a copy)
 
 
@@ -77,6 +79,9 @@ def persist(
             ", ".join(f"{c} {n}" for c, n in cats.most_common()),
             review_path=page,
             review_error=outcome.review_error or "",
+            low_ocr_pages=", ".join(
+                f"{n} ({c:.2f})" for n, c in low_pages(outcome.result.speech.page_confidence)
+            ),
             copy_of=saved.copy_of or "",
         )
     summary.files.append(row)
@@ -128,6 +133,12 @@ def report_markdown(s: RunSummary) -> str:
     if s.errors:
         lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
         lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
+    low = [r for r in s.files if r.low_ocr_pages]
+    if low:
+        lines += ["", f"## Scanned pages read with low OCR confidence (under {LOW_CONFIDENCE})", ""]
+        lines += ["Check these pages against the scan: the text stored is what OCR read.", ""]
+        lines += ["| file | pages (confidence) |", "|---|---|"]
+        lines += [f"| {r.file.replace('|', '/')} | {r.low_ocr_pages} |" for r in low]
     pages = [r for r in s.files if r.status == "stored" and (r.review_path or r.review_error)]
     if s.review_dir and pages:
         lines += ["", "## Review pages", "", f"In `{s.review_dir}` (links are file:// URIs).", ""]
@@ -149,6 +160,7 @@ def report_table(s: RunSummary) -> list[dict[str, Any]]:
             "reason": r.reason,
             "copy_of": r.copy_of,
             "review_page": r.review_path or (f"not written: {r.review_error}" if r.review_error else ""),
+            "low_ocr_pages": r.low_ocr_pages,
         }
         for r in s.files
     ]

@@ -11,11 +11,11 @@ from sqlite_utils import Database
 from store import corpus_id, known_versions, move_source
 from store import failed_versions as store_failed_versions
 
-# Speech files (extractors.decode.SUFFIXES), plus the office formats it reports as
-# unsupported (UNSUPPORTED) rather than skipping them silently. Spelled out here, not
+# Speech files (extractors.decode.SUFFIXES; the office formats and OFD among them, reported
+# as `unsupported` when their converter or extra is missing, never skipped). Spelled out here, not
 # imported: importing extractors loads spaCy (≈ 3 s), and `run` with nothing new
 # must stay fast. tests/test_inputs.py checks the two agree.
-SCANNED = {".txt", ".md", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt"}
+SCANNED = {".txt", ".md", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt", ".ofd"}
 # The reason kind of an error that may go away by itself (file locked, vanished, NFS hiccup).
 TRANSIENT = "read-failed"
 

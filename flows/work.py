@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from extractors import extract_text
 from extractors.decode import DecodeError, read_speech
+from extractors.office import converted_batch
 from flows.scan import TRANSIENT, CorpusFile
 from schemas import Extraction
 from store.write import speech_id
@@ -129,7 +130,9 @@ def release_free_heap() -> None:
 
 
 def extract_batch(batch: list[CorpusFile], pages_dir: Path | None = None) -> list[Outcome]:
-    return [extract_one(f, pages_dir) for f in batch]
+    """Extract a batch; its .doc/.wps/.rtf/.odt files go through one LibreOffice run, not one each."""
+    with converted_batch(f.path for f in batch):
+        return [extract_one(f, pages_dir) for f in batch]
 
 
 def batches(files: list[CorpusFile], size: int = BATCH_SIZE) -> list[list[CorpusFile]]:

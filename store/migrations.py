@@ -385,3 +385,9 @@ def m008_deadline_basis_cli(db: Database) -> None:
     for rid, phrase in rows:
         basis = "as_written" if written.match(re.sub(r"\s", "", phrase or "")) else "speech_year"
         db.execute("update requirements set deadline_basis = ? where id = ?", [basis, rid])
+
+
+@migrations()
+def m009_page_confidence_formats(db: Database) -> None:
+    """A scanned speech's OCR confidence, page by page (JSON array; null for other formats)."""
+    db["speeches"].add_column("page_confidence", str)

@@ -160,6 +160,9 @@ def _insert_speech(
             "encoding": result.speech.encoding,
             "chars": result.speech.chars,
             "year": result.speech.year,
+            "page_confidence": None
+            if result.speech.page_confidence is None
+            else json.dumps([None if c is None else round(c, 4) for c in result.speech.page_confidence]),
             "ingested_at": now(),
             "superseded_by": None,
             "version": version.fetchone()[0],
