@@ -332,5 +332,14 @@ def m006_task_order_bigrams(db: Database) -> None:
         db.execute(f"create trigger {name} {body}")
 
 
+@migrations()
+def m007_corrections_reviewapp(db: Database) -> None:
+    """The clerk's corrections (`corrections`), the texts the review app shows (`speech_texts`),
+    `requirements.origin`; the views and `task_order` apply corrections over the extractor's output."""
+    from store import review_schema
+
+    review_schema.create(db)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
