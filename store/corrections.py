@@ -109,20 +109,26 @@ def _check_who(who: Any) -> str:
     return who.strip()
 
 
-def _insert(db: Database, req: dict[str, Any], field: str, old: Any, new: Any, who: str, note: str | None) -> int:
-    enc = (lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False))  # noqa: E731
-    return db["corrections"].insert(
-        {
-            "requirement_id": req["id"],
-            "speech_id": req["speech_id"],
-            "field": field,
-            "old_value": enc(old),
-            "new_value": enc(new),
-            "who": who,
-            "at": now(),
-            "note": note,
-        }
-    ).last_pk
+def _insert(
+    db: Database, req: dict[str, Any], field: str, old: Any, new: Any, who: str, note: str | None
+) -> int:
+    enc = lambda v: v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)  # noqa: E731
+    return (
+        db["corrections"]
+        .insert(
+            {
+                "requirement_id": req["id"],
+                "speech_id": req["speech_id"],
+                "field": field,
+                "old_value": enc(old),
+                "new_value": enc(new),
+                "who": who,
+                "at": now(),
+                "note": note,
+            }
+        )
+        .last_pk
+    )
 
 
 def correct(
@@ -209,9 +215,13 @@ def add_requirement(
         raise CorrectionError("char_start, char_end: whole numbers")
     if not 0 <= char_start < char_end <= len(decoded):
         raise CorrectionError(f"offsets {char_start}–{char_end} are outside the speech (0–{len(decoded)})")
-    text = decoded[char_start:char_end]
-    if not text.strip():
+    if not decoded[char_start:char_end].strip():
         raise CorrectionError("the selection is empty")
+    while decoded[char_start].isspace():  # a selection's stray white space at either end
+        char_start += 1
+    while decoded[char_end - 1].isspace():
+        char_end -= 1
+    text = decoded[char_start:char_end]
     if not isinstance(path, str) or not PATH.match(path):
         raise CorrectionError(f"path: dotted ordinals such as 3.1.6, not {path!r}")
     cats = _check_actors(actors)
@@ -222,7 +232,8 @@ def add_requirement(
         if db["requirements"].count_where("id = ?", [rid]):
             raise CorrectionError("this text is already a requirement the clerk added")
         clash = db.execute(
-            "select path from requirements where speech_id = ? and path = ? and status = 'active'", [speech_id, path]
+            "select path from requirements where speech_id = ? and path = ? and status = 'active'",
+            [speech_id, path],
         ).fetchone()
         if clash:
             raise CorrectionError(f"path {path} is taken in this speech")
@@ -243,7 +254,13 @@ def add_requirement(
             "origin": "clerk",
         }
         db["requirements"].insert(row)
-        place = {"source": speech["source"], "char_start": char_start, "char_end": char_end, "text": text, "path": path}
+        place = {
+            "source": speech["source"],
+            "char_start": char_start,
+            "char_end": char_end,
+            "text": text,
+            "path": path,
+        }
         _insert(db, row, "added", None, place, who, note)
         _insert(db, row, "actors", [], cats, who, note)
         if due and due[0]:
@@ -266,7 +283,8 @@ def relocate(db: Database, speech_id: str, decoded: str) -> list[str]:
     Returns the ids of the requirements that moved or were lost."""
     changed = []
     rows = db.query(
-        "select * from requirements where speech_id = ? and origin = 'clerk' and status = 'active'", [speech_id]
+        "select * from requirements where speech_id = ? and origin = 'clerk' and status = 'active'",
+        [speech_id],
     )
     for req in list(rows):
         if decoded[req["char_start"] : req["char_end"]] == req["text"]:
@@ -300,7 +318,9 @@ def stored_text(db: Database, speech_id: str) -> str | None:
 def history(db: Database, *, requirement_id: str | None = None, speech_id: str | None = None) -> list[dict]:
     """Who changed what and when, oldest first (of one requirement, or of a speech's requirements)."""
     if requirement_id is not None:
-        return list(db.query("select * from corrections where requirement_id = ? order by id", [requirement_id]))
+        return list(
+            db.query("select * from corrections where requirement_id = ? order by id", [requirement_id])
+        )
     return list(
         db.query(
             """select c.*, r.path from corrections c join requirements r on r.id = c.requirement_id
@@ -325,8 +345,12 @@ def ensure_text(db: Database, speech_id: str, read: Any) -> str:
     try:
         sha256, text = read(speech["source"])
     except OSError as exc:
-        raise LookupError(f"{speech['source']}: cannot read it from the corpus ({exc.strerror or exc})") from exc
+        raise LookupError(
+            f"{speech['source']}: cannot read it from the corpus ({exc.strerror or exc})"
+        ) from exc
     if sha256 != speech["sha256"]:
-        raise LookupError(f"{speech['source']}: the file changed since this version was stored; run `speechtasks run`")
+        raise LookupError(
+            f"{speech['source']}: the file changed since this version was stored; run `speechtasks run`"
+        )
     remember_text(db, speech_id, text)
     return text

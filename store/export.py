@@ -18,7 +18,15 @@ from schemas import CATEGORY_LABELS
 from store.queries import task_filter
 
 LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "已核对")
-COLUMN_WIDTHS = {"序号": 6, "任务内容": 80, "责任主体": 36, "完成时限": 18, "来源讲话": 28, "章节": 10, "已核对": 8}
+COLUMN_WIDTHS = {
+    "序号": 6,
+    "任务内容": 80,
+    "责任主体": 36,
+    "完成时限": 18,
+    "来源讲话": 28,
+    "章节": 10,
+    "已核对": 8,
+}
 LABELS = {c.value: label for c, label in CATEGORY_LABELS.items()}
 CATEGORY_ORDER = {code: i for i, code in enumerate(LABELS)}
 

@@ -76,7 +76,9 @@ def export_gold(db: Database, folder: Path) -> list[Path]:
         name = gold_name(s["source"])
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
         gold = folder / f"{name}.gold.json"
-        gold.write_text(json.dumps(gold_of(db, s["id"]), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        gold.write_text(
+            json.dumps(gold_of(db, s["id"]), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         written.append(gold)
     return written
 
@@ -102,7 +104,12 @@ def stats(db: Database) -> list[dict[str, Any]]:
     added = db.execute("select count(*) from requirements where origin = 'clerk'").fetchone()[0]
 
     def row(field: str, base: int, changed: int) -> dict[str, Any]:
-        return {"field": field, "reviewed": base, "changed": changed, "rate": round(changed / base, 3) if base else 0}
+        return {
+            "field": field,
+            "reviewed": base,
+            "changed": changed,
+            "rate": round(changed / base, 3) if base else 0,
+        }
 
     return [
         row("requirement (not a requirement)", len(rows), len(rows) - len(kept)),

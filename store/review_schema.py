@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from store.migrations import TASK_ORDER_INSERT
 
+
 # the latest value of one field of the requirement `{rid}` (an SQL expression)
 def latest(field: str, rid: str = "r.id") -> str:
     return (
@@ -180,7 +181,7 @@ VIEW_ORDER = ("tasks", "requirement_categories", "tasks_by_actor", "open_tasks_b
               "orphaned_corrections")  # fmt: skip
 
 
-def create(db) -> None:  # noqa: ANN001 (a sqlite_utils Database)
+def create(db) -> None:
     """The m007 schema: tables, index, views rebuilt, m006's triggers replaced, `task_order` refilled."""
     db["corrections"].create(
         {

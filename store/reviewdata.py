@@ -22,8 +22,12 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
     )  # fmt: skip
     sections = [
         Section(
-            path=r["path"], marker=r["marker"] or "", heading=r["heading"] or "", kind=r["kind"],
-            char_start=r["char_start"], char_end=r["char_end"],
+            path=r["path"],
+            marker=r["marker"] or "",
+            heading=r["heading"] or "",
+            kind=r["kind"],
+            char_start=r["char_start"],
+            char_end=r["char_end"],
         )  # fmt: skip
         for r in db.query("select * from sections where speech_id = ? order by char_start", [speech_id])
     ]
@@ -50,7 +54,10 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
         latest = {c["field"]: c for c in history[r["id"]]}
         actors = [
             ActorAssignment(
-                category=a["category"], mention=a["mention"] or None, basis=a["basis"], char_start=a["char_start"]
+                category=a["category"],
+                mention=a["mention"] or None,
+                basis=a["basis"],
+                char_start=a["char_start"],
             )
             for a in extracted[r["id"]]
         ]
@@ -66,9 +73,17 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
             deadline_date = latest["deadline_date"]["new_value"] if "deadline_date" in latest else None
         requirements.append(
             Requirement(
-                id=r["id"], path=r["path"], label=r["label"] or "", heading=r["heading"] or "", text=r["text"],
-                char_start=r["char_start"], char_end=r["char_end"], actors=actors, deadline=deadline,
-                deadline_date=deadline_date, measures=json.loads(r["measures"] or "[]"),
+                id=r["id"],
+                path=r["path"],
+                label=r["label"] or "",
+                heading=r["heading"] or "",
+                text=r["text"],
+                char_start=r["char_start"],
+                char_end=r["char_end"],
+                actors=actors,
+                deadline=deadline,
+                deadline_date=deadline_date,
+                measures=json.loads(r["measures"] or "[]"),
             )  # fmt: skip
         )
         states[r["id"]] = {
