@@ -28,7 +28,7 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
             kind=r["kind"],
             char_start=r["char_start"],
             char_end=r["char_end"],
-        )  # fmt: skip
+        )
         for r in db.query("select * from sections where speech_id = ? order by char_start", [speech_id])
     ]
     rows = list(
@@ -84,7 +84,7 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
                 deadline=deadline,
                 deadline_date=deadline_date,
                 measures=json.loads(r["measures"] or "[]"),
-            )  # fmt: skip
+            )
         )
         states[r["id"]] = {
             "check": latest["check"]["new_value"] if "check" in latest else "unchecked",

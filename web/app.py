@@ -159,7 +159,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
                 deadline=deadline,
                 note=body.note,
                 expected_revision=body.expected_revision,
-            )  # fmt: skip
+            )
         )
 
     @app.post("/api/speeches/{speech_id}/requirements", dependencies=[Depends(writer)], status_code=201)

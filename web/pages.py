@@ -46,7 +46,7 @@ def speech_page(db: Database, speech_id: str, corpus: Path) -> str:
             clerk_categories=tuple(s["clerk_categories"]),
             origin=s["origin"],
             history=tuple(s["history"]),
-        )  # fmt: skip
+        )
         for rid, s in states.items()
     }
     return render_review(text, extraction, states=rows, app=AppContext(speech_id=speech_id))
