@@ -37,7 +37,10 @@ def main(
 
     require_db(db)
     rows = [{k: r[k] for k in ORPHAN_COLUMNS} for r in orphans(open_db(db))]
-    print_rows(rows, "table", title=f"{len(rows)} orphaned corrections")
+    if rows:
+        print_rows(rows, "table", title=f"{len(rows)} orphaned corrections")
+    else:
+        typer.echo("0 orphaned corrections")
 
 
 @corrections.command()

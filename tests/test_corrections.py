@@ -12,8 +12,8 @@ import pytest
 
 from extractors import extract_text
 from extractors.decode import read_speech, speech_from_bytes
-from store import ledger_rows, open_db, query_tasks, save_extraction, sync_actor_labels, task_page
 from store import corrections as C
+from store import ledger_rows, open_db, query_tasks, save_extraction, sync_actor_labels, task_page
 from store.gold import export_gold, gold_of, stats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,11 +120,19 @@ def test_a_bad_or_stale_correction_writes_nothing(db, seed):
         (C.CorrectionError, lambda: C.add_requirement(db, sid, text, start, start + 5, path="一.1", actors=["all_units"], who="王")),
         (C.CorrectionError, lambda: C.add_requirement(db, sid, text, 4, 13, path="1.1", actors=["all_units"], who="王")),
     ]  # fmt: skip
-    before = (raw_tables(db), list(db.query("select * from corrections")), list(db.query("select * from tasks")))
+    before = (
+        raw_tables(db),
+        list(db.query("select * from corrections")),
+        list(db.query("select * from tasks")),
+    )
     for error, write in bad:
         with pytest.raises(error):
             write()
-    after = (raw_tables(db), list(db.query("select * from corrections")), list(db.query("select * from tasks")))
+    after = (
+        raw_tables(db),
+        list(db.query("select * from corrections")),
+        list(db.query("select * from tasks")),
+    )
     assert after == before
     assert text[4:13].strip() == ""  # the last one above: a selection of white space only
 
@@ -137,7 +145,9 @@ def test_corrections_survive_a_rerun_and_follow_their_requirement_to_a_new_versi
     C.correct(db, rid["3.3.3"], who="王", check="rejected")
     C.correct(db, rid["3.2.3"], who="王", check="confirmed")
     start = text.index(MISSED)
-    added = C.add_requirement(db, sid, text, start, start + len(MISSED), path="1.1", actors=["all_units"], who="王")
+    added = C.add_requirement(
+        db, sid, text, start, start + len(MISSED), path="1.1", actors=["all_units"], who="王"
+    )
     row = db["requirements"].get(added["id"])
     assert (row["char_start"], row["text"], row["origin"]) == (start, MISSED, "clerk")
     tasks_before = list(db.query("select * from tasks order by id"))
@@ -147,12 +157,17 @@ def test_corrections_survive_a_rerun_and_follow_their_requirement_to_a_new_versi
 
     # The file edited elsewhere: a line added at the top (every offset moves) and 3.2.3 reworded
     # (its id changes: the requirement the clerk confirmed is gone from the new version).
-    edited = text.replace("同志们：\n", "同志们：\n（根据录音整理）\n", 1).replace("强化干事创业正向激励", "强化干事创业激励")
+    edited = text.replace("同志们：\n", "同志们：\n（根据录音整理）\n", 1).replace(
+        "强化干事创业正向激励", "强化干事创业激励"
+    )
     speech, new_text = speech_from_bytes(edited.encode("utf-8"), SOURCE, SOURCE)
     new = extract_text(new_text, speech)
     new_sid = save_extraction(db, new, SOURCE).speech_id
     tasks = {t["path"]: t for t in db.query("select * from tasks")}
-    assert tasks["3.1.2"]["actor_categories"] == "department,principal" and tasks["3.1.2"]["speech_id"] == new_sid
+    assert (
+        tasks["3.1.2"]["actor_categories"] == "department,principal"
+        and tasks["3.1.2"]["speech_id"] == new_sid
+    )
     assert "3.3.3" not in tasks
     assert tasks["1.1"]["speech_id"] == new_sid and tasks["1.1"]["actor_categories"] == "all_units"
     assert tasks["3.2.3"]["id"] != rid["3.2.3"] and tasks["3.2.3"]["checked"] == 0
@@ -164,7 +179,9 @@ def test_corrections_survive_a_rerun_and_follow_their_requirement_to_a_new_versi
     assert C.relocate(db, new_sid, new_text) == []
 
     orphans = C.orphaned(db)
-    assert [(o["requirement_id"], o["field"], o["new_value"]) for o in orphans] == [(rid["3.2.3"], "check", "confirmed")]
+    assert [(o["requirement_id"], o["field"], o["new_value"]) for o in orphans] == [
+        (rid["3.2.3"], "check", "confirmed")
+    ]
     assert db["corrections"].count == 6  # nothing dropped: 3 + added + its actors + moved
 
 
@@ -192,7 +209,9 @@ def test_gold_files_from_corrections_pass_check_gold_and_are_scored(db, seed, tm
     }  # fmt: skip
     check = ROOT.parent / "shared" / "eval" / "check_gold.py"
     if check.exists():
-        out = subprocess.run([sys.executable, str(check), str(tmp_path / "gold")], capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, str(check), str(tmp_path / "gold")], capture_output=True, text=True
+        )
         assert out.returncode == 0 and out.stdout.strip() == "1 gold files ok", out.stdout
     totals = score_folder(tmp_path / "gold").totals()
     # 11 gold (10 kept + 1 added), 11 predicted: 3.3.3 is a false positive, 1.1 a miss

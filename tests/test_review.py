@@ -7,13 +7,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from screenshots import keep_current
 
 from extractors import extract_text
 from extractors.decode import read_speech
 from review import render_review, write_review_page
 from review.markup import Span, events
 from schemas import ActorAssignment, Extraction, Requirement, Section, Speech
-from screenshots import keep_current
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -275,11 +275,15 @@ def test_on_a_phone_the_ledger_leads_back_to_the_text(seed, browser, tmp_path):
     to_text = phone.locator('.jumpbar a[href="#speech"]')
     assert to_text.is_visible() and to_text.inner_text() == "原文"
     to_text.click()
-    phone.wait_for_function("() => Math.abs(document.getElementById('speech').getBoundingClientRect().top) < 5")
+    phone.wait_for_function(
+        "() => Math.abs(document.getElementById('speech').getBoundingClientRect().top) < 5"
+    )
     to_ledger = phone.locator('.jumpbar a[href="#ledger"]')
     assert to_ledger.is_visible()
     to_ledger.click()
-    phone.wait_for_function("() => Math.abs(document.getElementById('ledger').getBoundingClientRect().top) < 5")
+    phone.wait_for_function(
+        "() => Math.abs(document.getElementById('ledger').getBoundingClientRect().top) < 5"
+    )
     phone.emulate_media(media="print")
     assert phone.evaluate("getComputedStyle(document.querySelector('.ledger')).position") == "static"
     assert not phone.locator(".jumpbar").is_visible()  # not printed
