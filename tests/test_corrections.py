@@ -54,7 +54,7 @@ def raw_tables(db) -> tuple[list, list]:
 
 
 def test_corrections_apply_over_the_extractors_output_wherever_apps_read(db, seed):
-    text, extraction = seed
+    _text, extraction = seed
     rid = ids(extraction)
     before = raw_tables(db)
     C.correct(db, rid["3.1.2"], who="王", actors=["principal", "department"])

@@ -204,7 +204,7 @@ def seed_url(seed, tmp_path_factory) -> str:
 
 @pytest.mark.browser
 def test_seed_page_in_headless_chromium(seed, seed_url, browser, tmp_path):
-    text, extraction = seed
+    _text, extraction = seed
     paths = [r.path for r in extraction.requirements]
     context = browser.new_context(viewport={"width": 1000, "height": 600}, reduced_motion="reduce")
     page = context.new_page()
