@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,7 +48,10 @@ class Tracking(BaseModel):
     notes: StrictStr | None = Field(None, max_length=5000)
 
 
-def get_db(request: Request) -> Iterator[Database]:
+async def get_db(request: Request) -> AsyncIterator[Database]:
+    """A connection for one request. The routes are `async`, so the connection is made, used and
+    closed on the event loop's thread (sqlite3 connections belong to their thread); the work is
+    small SQLite reads and writes, for a handful of clerks."""
     from store import open_db
 
     conn = open_db(request.app.state.db_path, migrate_schema=False)
@@ -83,7 +86,9 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         return JSONResponse({"detail": f"{where}: {first.get('msg')}"}, status_code=422)
 
     @app.get("/", response_class=HTMLResponse)
-    def index(request: Request, conn: Db, token_: Annotated[str | None, Query(alias="token")] = None) -> Any:
+    async def index(
+        request: Request, conn: Db, token_: Annotated[str | None, Query(alias="token")] = None
+    ) -> Any:
         if token_ is not None:  # the address printed at start: log in, then drop the token from the URL
             if not same(token_, token):
                 raise HTTPException(403, "wrong token")
@@ -93,14 +98,14 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         return speech_list(conn, logged_in=same(request.cookies.get(COOKIE, ""), token))
 
     @app.get("/speeches/{speech_id}", response_class=HTMLResponse)
-    def page(speech_id: str, conn: Db) -> Any:
+    async def page(speech_id: str, conn: Db) -> Any:
         try:
             return speech_page(conn, speech_id, corpus)
         except LookupError as exc:
             return HTMLResponse(error_page(str(exc)), status_code=404 if "no speech" in str(exc) else 409)
 
     @app.get("/api/tasks")
-    def tasks(
+    async def tasks(
         conn: Db,
         actor: ActorCategory | None = None,
         speech: str | None = None,
@@ -120,7 +125,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         return {"rows": page.rows, "after": page.after}
 
     @app.post("/api/tasks/{requirement_id}/tracking", dependencies=[Depends(writer)])
-    def tracking(requirement_id: str, body: Tracking, conn: Db) -> Any:
+    async def tracking(requirement_id: str, body: Tracking, conn: Db) -> Any:
         from store import set_tracking
 
         if body.status is not None and body.status not in TRACKING:
@@ -131,7 +136,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         return conn["task_tracking"].get(requirement_id)
 
     @app.get("/api/requirements/{requirement_id}/corrections")
-    def corrections_of(requirement_id: str, conn: Db) -> Any:
+    async def corrections_of(requirement_id: str, conn: Db) -> Any:
         from store import corrections
 
         return _guard(
@@ -143,7 +148,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         )
 
     @app.post("/api/requirements/{requirement_id}/corrections", dependencies=[Depends(writer)])
-    def correct(requirement_id: str, body: Correction, conn: Db) -> Any:
+    async def correct(requirement_id: str, body: Correction, conn: Db) -> Any:
         from store import corrections
 
         deadline = None
@@ -163,7 +168,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         )
 
     @app.post("/api/speeches/{speech_id}/requirements", dependencies=[Depends(writer)], status_code=201)
-    def add(speech_id: str, body: Added, conn: Db) -> Any:
+    async def add(speech_id: str, body: Added, conn: Db) -> Any:
         from store import corrections
         from web.pages import speech_text
 
