@@ -22,6 +22,7 @@ ORPHAN_COLUMNS = ("id", "requirement_id", "source", "field", "old_value", "new_v
 def main(
     ctx: typer.Context,
     db: Path = DbOption,
+    corpus: Path = CorpusOption,
     orphaned: bool = typer.Option(
         False, "--orphaned", help="list corrections whose requirement is gone from the current speeches"
     ),
@@ -33,10 +34,16 @@ def main(
         typer.echo(ctx.get_help())
         return
     from store import open_db
+    from store.corrections import check_clerk_requirements
     from store.corrections import orphaned as orphans
 
     require_db(db)
-    rows = [{k: r[k] for k in ORPHAN_COLUMNS} for r in orphans(open_db(db))]
+    conn = open_db(db)
+    from extractors.decode import corpus_reader
+
+    for problem in check_clerk_requirements(conn, corpus_reader(corpus)):  # added ones: still in the text?
+        typer.echo(f"warning: {problem}", err=True)
+    rows = [{k: r[k] for k in ORPHAN_COLUMNS} for r in orphans(conn)]
     if rows:
         print_rows(rows, "table", title=f"{len(rows)} orphaned corrections")
     else:
@@ -50,20 +57,16 @@ def export(
     corpus: Path = CorpusOption,
 ) -> None:
     """Write every reviewed speech as gold files (ANNOTATION.md format), for `speechtasks eval`."""
-    from extractors.decode import read_speech
+    from extractors.decode import corpus_reader
     from store import open_db
-    from store.corrections import ensure_text
+    from store.corrections import ensure_text, relocate
     from store.gold import export_gold, reviewed_speeches
-
-    def read(source: str) -> tuple[str, str]:
-        speech, text = read_speech(corpus / source, source=source)
-        return speech.sha256, text
 
     require_db(db)
     conn = open_db(db)
     try:
         for s in reviewed_speeches(conn):
-            ensure_text(conn, s["id"], read)
+            relocate(conn, s["id"], ensure_text(conn, s["id"], corpus_reader(corpus)))
         written = export_gold(conn, gold)
     except LookupError as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from extractors.decoded import (
@@ -226,3 +227,14 @@ def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
             f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
         )
     return speech_from_bytes(path.read_bytes(), path.name, source or str(path))
+
+
+def corpus_reader(corpus: Path) -> Callable[[str], tuple[str, str]]:
+    """`read(source)` → (sha256, decoded text) of the file `source` of the corpus: what
+    `store.corrections.ensure_text` checks against a stored version."""
+
+    def read(source: str) -> tuple[str, str]:
+        speech, text = read_speech(corpus / source, source=source)
+        return speech.sha256, text
+
+    return read

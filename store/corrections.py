@@ -354,3 +354,19 @@ def ensure_text(db: Database, speech_id: str, read: Any) -> str:
         )
     remember_text(db, speech_id, text)
     return text
+
+
+def check_clerk_requirements(db: Database, read: Any) -> list[str]:
+    """`relocate` the clerk's requirements of every current speech (texts through `ensure_text`
+    with `read`), so the lost ones show as orphaned; returns why a speech could not be checked."""
+    problems = []
+    rows = db.query(
+        """select distinct r.speech_id from requirements r join speeches s on s.id = r.speech_id
+           where r.origin = 'clerk' and r.status = 'active' and s.superseded_by is null"""
+    )
+    for sid in [r["speech_id"] for r in rows]:
+        try:
+            relocate(db, sid, ensure_text(db, sid, read))
+        except LookupError as exc:
+            problems.append(str(exc))
+    return problems

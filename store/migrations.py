@@ -289,9 +289,15 @@ M006_TRIGGERS = {
 
 
 def fill_task_order(db: Database) -> None:
-    """(Re)fill `task_order` from the requirements (the migration's backfill; bulk loads)."""
+    """(Re)fill `task_order` from the requirements (the migration's backfill; bulk loads); once
+    the clerk's corrections exist (m007), with them applied, as the triggers do."""
     db.execute("delete from task_order")
-    db.execute(task_order_rows("1").rstrip(";"))
+    if "corrections" in db.table_names():
+        from store.review_schema import effective_task_order_rows
+
+        db.execute(effective_task_order_rows("1").rstrip().rstrip(";"))
+    else:
+        db.execute(task_order_rows("1").rstrip(";"))
 
 
 def fill_bigrams(db: Database) -> None:

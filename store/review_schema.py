@@ -15,7 +15,7 @@ them; the latest correction of each (requirement, field) wins wherever apps read
 
 from __future__ import annotations
 
-from store.migrations import TASK_ORDER_INSERT
+from store.migrations import TASK_ORDER_INSERT, fill_task_order
 
 
 # the latest value of one field of the requirement `{rid}` (an SQL expression)
@@ -207,5 +207,4 @@ def create(db) -> None:
     for name, body in TRIGGERS.items():
         db.execute(f"drop trigger if exists {name}")
         db.execute(f"create trigger {name} {body}")
-    db.execute("delete from task_order")
-    db.execute(effective_task_order_rows("1").rstrip().rstrip(";"))
+    fill_task_order(db)

@@ -243,3 +243,33 @@ def test_review_serves_on_loopback_with_a_printed_token(served, monkeypatch):
     assert len(token) >= 32 and started["app"].state.token == token
     missing = CliRunner().invoke(cli, ["review", "--db", str(db_path.parent / "none.db")])
     assert missing.exit_code == 2 and "no task database" in missing.output
+
+
+def test_an_added_requirement_whose_text_is_gone_is_listed_as_orphaned(served, tmp_path):
+    client, db_path, rid, sid = served
+    missed = "全市政府系统要深入学习贯彻习近平总书记关于党的建设重要论述"
+    start = read_speech(SEED)[1].index(missed)
+    added = client.post(f"/api/speeches/{sid}/requirements", headers=BEARER, json={
+        "who": "王", "char_start": start, "char_end": start + len(missed), "path": "1.1", "actors": ["all_units"]})  # fmt: skip
+    assert added.status_code == 201
+    assert fix(client, rid["3.1.1"], check="confirmed").status_code == 200
+    # the office deletes that sentence from the file; the next run stores the new version
+    corpus_file = tmp_path / "corpus" / SEED.name
+    corpus_file.write_text(SEED.read_text("utf-8").replace(missed, ""), "utf-8")
+    speech, text = read_speech(corpus_file, source=SEED.name)
+    db = open_db(db_path)
+    save_extraction(db, extract_text(text, speech), SEED.name)
+    db.close()
+    out = CliRunner().invoke(
+        cli, ["corrections", "--orphaned", "--db", str(db_path), "--corpus", str(tmp_path / "corpus")]
+    )
+    assert out.exit_code == 0, out.output
+    assert "2 orphaned corrections" in out.output  # the added requirement and its actors, kept
+    from store.corrections import orphaned
+
+    db = open_db(db_path)
+    listed = [(o["requirement_id"], o["field"]) for o in orphaned(db)]
+    db.close()
+    assert listed == [(added.json()["id"], "added"), (added.json()["id"], "actors")]  # 3.1.1's survived
+    rows = client.get("/api/tasks").json()["rows"]
+    assert "1.1" not in [r["path"] for r in rows] and len(rows) == 11

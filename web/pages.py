@@ -19,16 +19,12 @@ def environment() -> Environment:
 
 def speech_text(db: Database, speech_id: str, corpus: Path) -> str:
     """The version's decoded text: kept in the database, or read from the corpus (and kept)."""
-    from extractors.decode import read_speech
+    from extractors.decode import corpus_reader
     from store.corrections import ensure_text
-
-    def read(source: str) -> tuple[str, str]:
-        speech, text = read_speech(corpus / source, source=source)
-        return speech.sha256, text
 
     if not db["speeches"].count_where("id = ?", [speech_id]):
         raise LookupError(f"no speech {speech_id!r}")
-    return ensure_text(db, speech_id, read)
+    return ensure_text(db, speech_id, corpus_reader(corpus))
 
 
 def speech_page(db: Database, speech_id: str, corpus: Path) -> str:
