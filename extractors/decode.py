@@ -229,12 +229,12 @@ def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
     return speech_from_bytes(path.read_bytes(), path.name, source or str(path))
 
 
-def corpus_reader(corpus: Path) -> Callable[[str], tuple[str, str]]:
-    """`read(source)` → (sha256, decoded text) of the file `source` of the corpus: what
-    `store.corrections.ensure_text` checks against a stored version."""
+def corpus_reader(corpus: Path) -> Callable[[str, str | None], tuple[str, str]]:
+    """`read(source, root)` → (sha256, decoded text) of the file `source` of the corpus at `root`
+    (default: `corpus`): what `store.corrections.ensure_text` checks against a stored version."""
 
-    def read(source: str) -> tuple[str, str]:
-        speech, text = read_speech(corpus / source, source=source)
+    def read(source: str, root: str | None = None) -> tuple[str, str]:
+        speech, text = read_speech(Path(root or corpus) / source, source=source)
         return speech.sha256, text
 
     return read

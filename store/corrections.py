@@ -336,14 +336,20 @@ def orphaned(db: Database) -> list[dict[str, Any]]:
 
 
 def ensure_text(db: Database, speech_id: str, read: Any) -> str:
-    """The decoded text of a speech version: stored, or `read(source)` → (sha256, text) when the
-    file still has the version's bytes (then stored). Raises LookupError when it has not."""
+    """The decoded text of a speech version: stored, or `read(source, root)` → (sha256, text) when
+    the file still has the version's bytes (then stored); `root` is the folder of the speech's
+    corpus when the database knows it (`corpora.root`), else None. Raises LookupError when the
+    file is not the version any more."""
     text = stored_text(db, speech_id)
     if text is not None:
         return text
     speech = _speech(db, speech_id)
+    root = None
+    if speech.get("corpus_id") is not None and "corpora" in db.table_names():
+        row = db.execute("select root from corpora where id = ?", [speech["corpus_id"]]).fetchone()
+        root = row[0] if row else None
     try:
-        sha256, text = read(speech["source"])
+        sha256, text = read(speech["source"], root)
     except OSError as exc:
         raise LookupError(
             f"{speech['source']}: cannot read it from the corpus ({exc.strerror or exc})"
