@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli.options import DbOption
+from cli.options import CorpusOption, DbOption
 from cli.tasks import ActorFilter, DueFilter, KindFilter, SearchFilter, SpeechFilter, filters, require_db
 from schemas import ActorCategory, SectionKind
 
@@ -24,6 +24,7 @@ def export(
     search: str | None = SearchFilter,
     kind: SectionKind | None = KindFilter,
     due_before: datetime | None = DueFilter,
+    corpus: Path = CorpusOption,
 ) -> None:
     """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节), one row a requirement."""
     from store import ledger_rows, open_db, write_csv, write_json, write_xlsx
@@ -32,7 +33,8 @@ def export(
         typer.echo("error: give at least one of --xlsx FILE, --csv FILE, --json FILE", err=True)
         raise typer.Exit(2)
     require_db(db)
-    rows = ledger_rows(open_db(db), **filters(actor, speech, search, kind, due_before))
+    database = open_db(db)
+    rows = ledger_rows(database, **filters(database, corpus, actor, speech, search, kind, due_before))
     for path, write in ((xlsx, write_xlsx), (csv, write_csv), (json, write_json)):
         if path:
             try:

@@ -7,9 +7,6 @@ from pathlib import Path
 
 import typer
 
-from extractors.decode import DecodeError, read_speech
-from review import write_review_page
-
 
 def show(
     speech: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="a speech file"),
@@ -20,6 +17,8 @@ def show(
 ) -> None:
     """Write the review page of one speech: its text with requirements, actors and deadlines marked."""
     from extractors import extract_text  # loads spaCy/jieba: only when needed
+    from extractors.decode import DecodeError, read_speech
+    from review import write_review_page
 
     try:
         record, text = read_speech(speech, source=str(speech))
@@ -28,5 +27,12 @@ def show(
         raise typer.Exit(2) from exc
     out = write_review_page(html or Path(f"{speech.stem}.review.html"), text, extract_text(text, record))
     typer.echo(str(out))
-    if open_:
-        webbrowser.open(out.resolve().as_uri())
+    if open_ and not _open_in_browser(out.resolve().as_uri()):
+        typer.echo(f"warning: no web browser could be started here; open {out.resolve()} yourself", err=True)
+
+
+def _open_in_browser(uri: str) -> bool:
+    try:
+        return webbrowser.open(uri)
+    except webbrowser.Error:
+        return False

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from cli.options import DbOption
+from cli.options import CorpusOption, DbOption
 from cli.render import print_rows
 from schemas import ActorCategory, SectionKind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class RowFormat(StrEnum):
@@ -22,7 +26,9 @@ class RowFormat(StrEnum):
 TABLE_COLUMNS = ("path", "heading", "actor_categories", "deadline", "source")
 TABLE_PAGE = 50  # rows a table shows unless --limit or --all says otherwise
 ActorFilter = typer.Option(None, "--actor", help="actor category code, e.g. principal, department")
-SpeechFilter = typer.Option(None, "--speech", help="speech id or source path")
+SpeechFilter = typer.Option(
+    None, "--speech", help="a speech: its source as stored, a path to the file (corpus/x.txt), or its id"
+)
 SearchFilter = typer.Option(
     None, "--search", "-s", help="words in the heading or text, any length (书记, 巡察整改)"
 )
@@ -39,13 +45,31 @@ def require_db(db: Path) -> None:
         raise typer.Exit(2)
 
 
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
 def filters(
+    db: Database,
+    corpus: Path,
     actor: ActorCategory | None,
     speech: str | None,
     search: str | None,
     kind: SectionKind | None,
     due_before: datetime | None,
 ) -> dict[str, str | None]:
+    """The store's filters from the options: a speech as typed resolved to the stored one,
+    an empty search refused (it would silently match every task)."""
+    from store import UnknownSpeech, resolve_speech
+
+    if search is not None and not search.strip():
+        fail("--search needs a word (书记, 巡察整改); leave it out for every task")
+    if speech is not None:
+        try:
+            speech = resolve_speech(db, speech, corpus=corpus)
+        except UnknownSpeech as exc:
+            fail(str(exc))
     return {
         "actor": actor.value if actor else None,
         "speech": speech,
@@ -57,6 +81,7 @@ def filters(
 
 def tasks(
     db: Path = DbOption,
+    corpus: Path = CorpusOption,
     actor: ActorCategory | None = ActorFilter,
     speech: str | None = SpeechFilter,
     search: str | None = SearchFilter,
@@ -78,14 +103,20 @@ def tasks(
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
     from store import BadCursor, open_db, task_page
 
+    if every and limit is not None:
+        fail("--all gives every task and --limit N a page of N: give one of them")
     require_db(db)
     if every:
         limit = None
     elif limit is None and fmt is RowFormat.table:
         limit = TABLE_PAGE
+    database = open_db(db)
     try:
         page = task_page(
-            open_db(db), limit=limit, after=after, **filters(actor, speech, search, kind, due_before)
+            database,
+            limit=limit,
+            after=after,
+            **filters(database, corpus, actor, speech, search, kind, due_before),
         )
     except BadCursor as exc:
         typer.echo(f"error: {exc}; use the --after value printed under a page", err=True)

@@ -7,6 +7,7 @@ database upgrades in place.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from sqlite_utils import Database
@@ -370,6 +371,22 @@ def m007_identity_corpus(db: Database) -> None:
     db.execute("drop index idx_speeches_sha256")
     db["speeches"].create_index(["sha256"])
     db["speeches"].create_index(["corpus_id", "source", "sha256"], unique=True)
+
+
+@migrations()
+def m008_deadline_basis_cli(db: Database) -> None:
+    """How each `deadline_date` was derived (as_written, speech_year, years_from_speech_year).
+
+    Rows stored before were dated only from a year written in the phrase or from the
+    speech's year; their basis follows from the phrase. A count of years (今后五年) gets
+    its date when its speech is next extracted.
+    """
+    db["requirements"].add_column("deadline_basis", str)
+    written = re.compile(r"(?:\d{4}|[一二三四五六七八九〇零○]{4})年")
+    rows = db.execute("select id, deadline from requirements where deadline_date is not null").fetchall()
+    for rid, phrase in rows:
+        basis = "as_written" if written.match(re.sub(r"\s", "", phrase or "")) else "speech_year"
+        db.execute("update requirements set deadline_basis = ? where id = ?", [basis, rid])
 
 
 @migrations()

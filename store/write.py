@@ -202,6 +202,7 @@ def _upsert_requirements(db: Database, result: Extraction, sid: str, ids: dict[s
                 "char_end": r.char_end,
                 "deadline": r.deadline,
                 "deadline_date": r.deadline_date.isoformat() if r.deadline_date else None,
+                "deadline_basis": r.deadline_basis.value if r.deadline_basis else None,
                 "measures": json.dumps(r.measures, ensure_ascii=False),
                 "status": "active",
             }
