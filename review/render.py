@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "actors": "责任主体",
     "deadline": "时限",
     "deadline_date": "时限日期",
+    "deadline_basis": "日期推算方式",
     "added": "新增任务",
     "moved": "新版本中位置",
 }

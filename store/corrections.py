@@ -22,7 +22,7 @@ from store.write import now
 
 CODES = tuple(c.value for c in ActorCategory)
 CHECKS = ("confirmed", "rejected", "unchecked")
-FIELDS = ("check", "actors", "deadline", "deadline_date", "added", "moved")
+FIELDS = ("check", "actors", "deadline", "deadline_date", "deadline_basis", "added", "moved")
 MAX_NOTE = 2000
 MAX_DEADLINE = 60
 PATH = re.compile(r"^\d+(\.\d+)*$")
@@ -163,16 +163,18 @@ def correct(
             _insert(db, req, "check", now_["check"], check, who, note)
         if new_actors is not None and new_actors != now_["actors"]:
             _insert(db, req, "actors", now_["actors"], new_actors, who, note)
-        if new_deadline is not None and new_deadline != (now_["deadline"], now_["deadline_date"]):
+        if new_deadline is not None and new_deadline[:2] != (now_["deadline"], now_["deadline_date"]):
             _insert(db, req, "deadline", now_["deadline"], new_deadline[0], who, note)
             _insert(db, req, "deadline_date", now_["deadline_date"], new_deadline[1], who, note)
+            _insert(db, req, "deadline_basis", None, new_deadline[2], who, note)
         return {**current(db, requirement_id), "revision": revision(db, requirement_id)}
 
 
-def _check_deadline(deadline: Any) -> tuple[str | None, str | None]:
-    if not isinstance(deadline, (tuple, list)) or len(deadline) != 2:
+def _check_deadline(deadline: Any) -> tuple[str | None, str | None, str | None]:
+    """(phrase, date) or (phrase, date, how the date was derived) → the three, checked."""
+    if not isinstance(deadline, (tuple, list)) or len(deadline) not in (2, 3):
         raise CorrectionError("deadline: give (phrase, date)")
-    phrase, when = deadline
+    phrase, when, basis = (*deadline, None)[:3]
     if phrase is not None and not isinstance(phrase, str):
         raise CorrectionError("deadline: the phrase as written, as text (or null for none)")
     phrase = phrase.strip() if phrase else None
@@ -183,7 +185,8 @@ def _check_deadline(deadline: Any) -> tuple[str | None, str | None]:
             when = date.fromisoformat(str(when)).isoformat()
         except ValueError as exc:
             raise CorrectionError(f"deadline: not a date: {when!r}") from exc
-    return (phrase or None, when if phrase else None)
+    when = when if phrase else None
+    return (phrase or None, when, (str(basis) if basis else "as_written") if when else None)
 
 
 def added_id(source: str, char_start: int, char_end: int, text: str) -> str:
@@ -266,6 +269,7 @@ def add_requirement(
         if due and due[0]:
             _insert(db, row, "deadline", None, due[0], who, note)
             _insert(db, row, "deadline_date", None, due[1], who, note)
+            _insert(db, row, "deadline_basis", None, due[2], who, note)
     return {"id": rid, **current(db, rid), "revision": revision(db, rid)}
 
 

@@ -68,9 +68,12 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
             clerk = [c for c in chosen if c not in {a.category.value for a in actors}]
             actors += [ActorAssignment(category=c, basis=Basis.default) for c in clerk]
         deadline, deadline_date = r["deadline"], r["deadline_date"]
+        basis = r.get("deadline_basis") or ("as_written" if deadline_date else None)
         if "deadline" in latest:
             deadline = latest["deadline"]["new_value"]
             deadline_date = latest["deadline_date"]["new_value"] if "deadline_date" in latest else None
+            basis = latest["deadline_basis"]["new_value"] if "deadline_basis" in latest else None
+            basis = (basis or "as_written") if deadline_date else None
         requirements.append(
             Requirement(
                 id=r["id"],
@@ -83,6 +86,7 @@ def load_review(db: Database, speech_id: str) -> tuple[Extraction, dict[str, dic
                 actors=actors,
                 deadline=deadline,
                 deadline_date=deadline_date,
+                deadline_basis=basis,
                 measures=json.loads(r["measures"] or "[]"),
             )
         )

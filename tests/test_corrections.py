@@ -93,6 +93,7 @@ def test_corrections_apply_over_the_extractors_output_wherever_apps_read(db, see
         ("check", "unchecked", "confirmed", "李"),
         ("deadline", None, "年底前", "李"),
         ("deadline_date", None, "2021-12-31", "李"),
+        ("deadline_basis", None, "as_written", "李"),  # a date given with no basis: taken as written
     ]
 
 

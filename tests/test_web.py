@@ -147,7 +147,8 @@ def test_a_deadline_as_written_gets_its_date_from_the_extractors_resolver(served
     assert (out.json()["deadline"], out.json()["deadline_date"]) == (None, None)
     history = client.get(f"/api/requirements/{rid['3.1.4']}/corrections").json()["history"]
     assert [(c["field"], c["new_value"]) for c in history] == [
-        ("deadline", "年底前"), ("deadline_date", "2021-12-31"), ("deadline", None), ("deadline_date", None),
+        ("deadline", "年底前"), ("deadline_date", "2021-12-31"), ("deadline_basis", "speech_year"),
+        ("deadline", None), ("deadline_date", None), ("deadline_basis", None),
     ]  # fmt: skip
 
 

@@ -175,7 +175,7 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
         def run() -> dict[str, Any]:
             text = speech_text(conn, speech_id, corpus)
             year = conn["speeches"].get(speech_id)["year"]
-            due = (body.deadline, _resolve(body.deadline, year)) if body.deadline else None
+            due = (body.deadline, *_resolve(body.deadline, year)) if body.deadline else None
             return corrections.add_requirement(
                 conn, speech_id, text, body.char_start, body.char_end, path=body.path, actors=body.actors,
                 who=body.who, deadline=due, note=body.note,
@@ -186,15 +186,17 @@ def create_app(db_path: Path | str, corpus: Path | str, token: str) -> FastAPI:
     return app
 
 
-def _resolve(phrase: str | None, year: int | None) -> str | None:
-    """The date a deadline as written gives, by the extractor's own resolver."""
-    from extractors.deadlines import resolve_deadline
+def _resolve(phrase: str | None, year: int | None) -> tuple[str | None, str | None]:
+    """The date a deadline as written gives and how, by the extractor's own resolver."""
+    from extractors.deadlines import resolve
 
-    when = resolve_deadline(phrase, year) if phrase else None
-    return when.isoformat() if when else None
+    when, basis = resolve(phrase, year) if phrase else (None, None)
+    return (when.isoformat(), str(basis)) if when else (None, None)
 
 
-def _dated(conn: Database, requirement_id: str, phrase: str | None) -> tuple[str | None, str | None]:
+def _dated(
+    conn: Database, requirement_id: str, phrase: str | None
+) -> tuple[str | None, str | None, str | None]:
     rows = list(
         conn.query(
             "select s.year from requirements r join speeches s on s.id = r.speech_id where r.id = ?",
@@ -203,7 +205,7 @@ def _dated(conn: Database, requirement_id: str, phrase: str | None) -> tuple[str
     )
     if not rows:
         raise HTTPException(404, f"no requirement {requirement_id!r}")
-    return (phrase, _resolve(phrase, rows[0]["year"]))
+    return (phrase, *_resolve(phrase, rows[0]["year"]))
 
 
 def _guard(run: Any) -> Any:
