@@ -143,6 +143,8 @@ def test_a_deadline_as_written_gets_its_date_from_the_extractors_resolver(served
     out = fix(client, rid["3.1.4"], deadline="年底前")
     assert out.status_code == 200
     assert (out.json()["deadline"], out.json()["deadline_date"]) == ("年底前", "2021-12-31")  # a 2021 speech
+    page = client.get(f"/speeches/{served[3]}")
+    assert page.status_code == 200 and "时限：（无） → 年底前" in page.text  # its history, in Chinese
     out = fix(client, rid["3.1.4"], deadline=None)
     assert (out.json()["deadline"], out.json()["deadline_date"]) == (None, None)
     history = client.get(f"/api/requirements/{rid['3.1.4']}/corrections").json()["history"]
