@@ -26,11 +26,13 @@ $(STAMP): pyproject.toml uv.lock
 	@touch $(STAMP)
 
 run: install
+	sh scripts/ensure_libreoffice.sh
 	$(VENV)/bin/speechtasks run --corpus corpus --db speechtasks.db
 	$(VENV)/bin/speechtasks tasks --all --db speechtasks.db
 
 test: install
 	sh scripts/ensure_chromium.sh
+	sh scripts/ensure_libreoffice.sh
 	$(VENV)/bin/python -m pytest -q
 
 lint: install

@@ -50,6 +50,19 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def open_for_reading(db: Path):  # -> sqlite_utils.Database
+    """The database, read-only (never migrated, nothing written); one line and exit 2 if unusable."""
+    from store import open_db
+    from store.safety import DatabaseProblem
+
+    require_db(db)
+    try:
+        return open_db(db, read_only=True)
+    except DatabaseProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def filters(
     db: Database,
     corpus: Path,
@@ -101,16 +114,17 @@ def tasks(
     ),
 ) -> None:
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
-    from store import BadCursor, open_db, task_page
+    from store import BadCursor, task_page
 
     if every and limit is not None:
         fail("--all gives every task and --limit N a page of N: give one of them")
-    require_db(db)
+    if after is not None and not after.strip():
+        fail("--after needs the cursor printed under a page (it is empty)")
+    database = open_for_reading(db)
     if every:
         limit = None
     elif limit is None and fmt is RowFormat.table:
         limit = TABLE_PAGE
-    database = open_db(db)
     try:
         page = task_page(
             database,

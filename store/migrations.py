@@ -390,6 +390,12 @@ def m008_deadline_basis_cli(db: Database) -> None:
 
 
 @migrations()
+def m009_page_confidence_formats(db: Database) -> None:
+    """A scanned speech's OCR confidence, page by page (JSON array; null for other formats)."""
+    db["speeches"].add_column("page_confidence", str)
+
+
+@migrations()
 def m007_corrections_reviewapp(db: Database) -> None:
     """The clerk's corrections (`corrections`), the texts the review app shows (`speech_texts`),
     `requirements.origin`; the views and `task_order` apply corrections over the extractor's output."""

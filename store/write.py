@@ -95,6 +95,12 @@ def save_extraction(
     return SaveResult(sid, True, n, copy_of)
 
 
+def set_review_path(db: Database, sid: str, review_path: str) -> None:
+    """Record the review page written for a stored speech version (after its commit)."""
+    with db.atomic():
+        db["speeches"].update(sid, {"review_path": review_path})
+
+
 def requirement_ids(db: Database, result: Extraction, source: str, corpus: int) -> dict[str, str]:
     """The stored id of each requirement of `result` (keyed by the extractor's id).
 
@@ -160,6 +166,9 @@ def _insert_speech(
             "encoding": result.speech.encoding,
             "chars": result.speech.chars,
             "year": result.speech.year,
+            "page_confidence": None
+            if result.speech.page_confidence is None
+            else json.dumps([None if c is None else round(c, 4) for c in result.speech.page_confidence]),
             "ingested_at": now(),
             "superseded_by": None,
             "version": version.fetchone()[0],

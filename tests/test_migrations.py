@@ -22,6 +22,7 @@ NAMES = [
     "m006_task_order_bigrams",
     "m007_identity_corpus",
     "m008_deadline_basis_cli",
+    "m009_page_confidence_formats",
     "m007_corrections_reviewapp",
 ]
 
