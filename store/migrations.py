@@ -396,7 +396,7 @@ def m009_page_confidence_formats(db: Database) -> None:
 
 
 @migrations()
-def m007_corrections_reviewapp(db: Database) -> None:
+def m010_corrections_reviewapp(db: Database) -> None:
     """The clerk's corrections (`corrections`), the texts the review app shows (`speech_texts`),
     `requirements.origin`; the views and `task_order` apply corrections over the extractor's output."""
     from store import review_schema

@@ -23,7 +23,7 @@ NAMES = [
     "m007_identity_corpus",
     "m008_deadline_basis_cli",
     "m009_page_confidence_formats",
-    "m007_corrections_reviewapp",
+    "m010_corrections_reviewapp",
 ]
 
 
