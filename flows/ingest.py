@@ -144,11 +144,13 @@ def ingest_corpus(
     max_workers: int | None = None,
     retry_failed: bool = False,
     review_pages: bool = True,
+    link_repeats: bool = True,
 ) -> RunSummary:
     """Process the new and changed files of `corpus` into the task database.
 
     With `review_pages`, each stored speech's review page is written to
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
+    With `link_repeats`, each stored requirement is linked to the earlier ones asking the same.
     """
     logger = get_run_logger()
     db = open_db(db_path)
@@ -192,7 +194,7 @@ def ingest_corpus(
             state = future.wait() or future.state
             outcomes = future.result() if state.is_completed() else _failed_batch(chunk, state)
             for outcome in outcomes:
-                row = persist(db, run_id, outcome, summary)
+                row = persist(db, run_id, outcome, summary, link_repeats)
                 if row.status == "error":
                     logger.warning("not stored: %s: %s", row.file, row.reason)
                 elif row.review_error:

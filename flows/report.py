@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from extractors.repeats import demands
 from flows.work import Outcome
 from store import record_error, save_extraction
 
@@ -30,6 +31,7 @@ class RunSummary:
     files_seen: int
     files_new: int
     requirements_new: int = 0
+    requirements_repeated: int = 0  # of requirements_new, those linked to an earlier one (issue 16)
     errors: list[tuple[str, str]] = field(default_factory=list)
     by_category: dict[str, int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
@@ -40,8 +42,11 @@ class RunSummary:
     review_dir: str | None = None  # None: review pages switched off
 
 
-def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) -> FileRow:
-    """Store one outcome: a speech in one transaction, or one `ingest_errors` row."""
+def persist(
+    db: Database, run_id: int, outcome: Outcome, summary: RunSummary, link_repeats: bool = True
+) -> FileRow:
+    """Store one outcome: a speech in one transaction, or one `ingest_errors` row. With
+    `link_repeats` its requirements are linked to the earlier ones asking the same."""
     f = outcome.file
     if outcome.result is None:
         reason = outcome.error or "unknown error"
@@ -49,11 +54,13 @@ def persist(db: Database, run_id: int, outcome: Outcome, summary: RunSummary) ->
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
-        saved = save_extraction(db, outcome.result, f.source, review_path=outcome.review_path)
+        keys = demands(outcome.result) if link_repeats else None
+        saved = save_extraction(db, outcome.result, f.source, review_path=outcome.review_path, demands=keys)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
         page = outcome.review_path
         if saved.new:
             summary.requirements_new += saved.requirements
+            summary.requirements_repeated += saved.repeats
         elif page:
             # These bytes are stored under another source (a copy of a speech): that row
             # keeps its own page, and the one written for this file would be an orphan.
@@ -86,7 +93,8 @@ def report_markdown(s: RunSummary) -> str:
         f"- files seen: {s.files_seen}, new or changed: {s.files_new}"
         + (f" (extracted by {s.workers} processes)" if s.workers > 1 else "")
         + (f" (task runner: {s.runner})" if s.runner != "thread" else ""),
-        f"- requirements stored this run: {s.requirements_new}",
+        f"- requirements stored this run: {s.requirements_new}"
+        + f" ({s.requirements_repeated} of them repeat an earlier requirement)",
         f"- errors: {len(s.errors)}",
         "",
         "| category | active requirements |",

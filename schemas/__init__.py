@@ -2,6 +2,7 @@
 
 from schemas.actor import CATEGORY_LABELS, ActorAssignment, ActorCategory, Basis
 from schemas.outline import Section, SectionKind
+from schemas.repeats import DemandKey, Demands
 from schemas.requirement import Requirement
 from schemas.result import Extraction
 from schemas.speech import Speech
@@ -11,6 +12,8 @@ __all__ = [
     "ActorAssignment",
     "ActorCategory",
     "Basis",
+    "DemandKey",
+    "Demands",
     "Extraction",
     "Requirement",
     "Section",

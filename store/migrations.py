@@ -332,5 +332,64 @@ def m006_task_order_bigrams(db: Database) -> None:
         db.execute(f"create trigger {name} {body}")
 
 
+REPEATED_REQUIREMENTS = """
+with earlier as (
+  select l.requirement_id, l.earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
+         row_number() over (partition by l.requirement_id order by
+           coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)), s.rowid) as first_rank,
+         row_number() over (partition by l.requirement_id order by
+           coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)) desc, s.rowid desc) as latest_rank,
+         count(*) over (partition by l.requirement_id) as earlier_times
+  from requirement_links l
+  join requirements e on e.id = l.earlier_id and e.status = 'active'
+  join speeches s on s.id = e.speech_id
+  left join task_tracking t on t.requirement_id = e.id
+)
+select r.id as requirement_id, s.source, s.title as speech_title, s.year, r.path, r.heading,
+       f.source as first_asked_source, f.title as first_asked_title, f.year as first_asked_year,
+       f.earlier_id as first_requirement_id, f.earlier_times + 1 as times_asked,
+       la.earlier_id as latest_earlier_id, la.source as latest_earlier_source,
+       la.title as latest_earlier_title, la.year as latest_earlier_year, la.score as latest_earlier_score,
+       coalesce(la.tracking_status, 'open') as latest_earlier_tracking_status
+from requirements r
+join speeches s on s.id = r.speech_id
+join earlier f on f.requirement_id = r.id and f.first_rank = 1
+join earlier la on la.requirement_id = r.id and la.latest_rank = 1
+where r.status = 'active'"""
+
+
+@migrations()
+def m007_repeats(db: Database) -> None:
+    """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
+    shingles and MinHash band keys; `repeat_bands`: band key → requirement, the LSH buckets),
+    `requirement_links` (a requirement → an earlier one asking the same), and the view
+    `repeated_requirements`. Filled by `store.save_extraction` when given demand keys."""
+    db.execute(
+        """create table repeat_keys (
+             rid integer primary key,  -- requirements.rowid
+             grams text not null,
+             bands blob not null
+           )"""
+    )
+    db.execute(
+        """create table repeat_bands (
+             band integer not null,
+             rid integer not null,
+             primary key (band, rid)
+           ) without rowid"""
+    )
+    db.execute(
+        """create table requirement_links (
+             requirement_id text not null references requirements (id),
+             earlier_id text not null references requirements (id),
+             score real not null,
+             method text not null,
+             primary key (requirement_id, earlier_id)
+           ) without rowid"""
+    )
+    db.execute("create index requirement_links_earlier on requirement_links (earlier_id)")
+    db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

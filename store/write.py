@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from schemas import CATEGORY_LABELS, Extraction
+from schemas import CATEGORY_LABELS, Demands, Extraction
+from store.repeats import link_speech, unlink_requirements
 
 
 def now() -> str:
@@ -25,10 +26,15 @@ class SaveResult:
     speech_id: str
     new: bool  # False when this exact version was already the current one
     requirements: int
+    repeats: int = 0  # of them, how many repeat an earlier requirement (when linked)
 
 
 def save_extraction(
-    db: Database, result: Extraction, source: str, review_path: str | None = None
+    db: Database,
+    result: Extraction,
+    source: str,
+    review_path: str | None = None,
+    demands: Demands | None = None,
 ) -> SaveResult:
     """Store one speech version and everything extracted from it, all or nothing.
 
@@ -39,7 +45,8 @@ def save_extraction(
     stable id, so an unchanged requirement keeps its row (and its `task_tracking`
     row); those the new version no longer has are marked `superseded`, never
     deleted. A file reverted to an earlier stored version makes that version
-    current again.
+    current again. With `demands` (`extractors.repeats.demands`), the requirements are
+    linked to the earlier ones asking the same (store/repeats.py), in the same transaction.
     """
     sid = speech_id(result.speech.sha256)
     n = len(result.requirements)
@@ -72,7 +79,9 @@ def save_extraction(
             ]
             for rid in stale:
                 db["requirements"].update(rid, {"status": "superseded"})
-    return SaveResult(sid, True, n)
+            unlink_requirements(db, stale)
+        repeats = link_speech(db, sid, demands.keys, **demands.settings()) if demands else 0
+    return SaveResult(sid, True, n, repeats)
 
 
 def _insert_speech(db: Database, result: Extraction, source: str, sid: str, review_path: str | None) -> None:
