@@ -38,6 +38,8 @@ _SENTENCE = re.compile(r"\s*([^。；！？]*[。；！？]?)")
 @dataclass(frozen=True)
 class Settings:
     threshold: float
+    min_shared: int
+    sure_score: float
     short_heading: int
     max_key_chars: int
     max_links: int
@@ -49,6 +51,8 @@ def settings() -> Settings:
     data = tomllib.loads(resources.files("extractors.data").joinpath("repeats.toml").read_text("utf-8"))
     return Settings(
         float(data["threshold"]),
+        int(data["min_shared"]),
+        float(data["sure_score"]),
         int(data["short_heading"]),
         int(data["max_key_chars"]),
         int(data["max_links"]),
@@ -103,6 +107,15 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def same_demand(a: Iterable[str], b: Iterable[str]) -> bool:
+    """The linking rule (the store applies the same one): Jaccard at least the threshold, and at
+    least `min_shared` shingles in common unless the score reaches `sure_score`."""
+    conf = settings()
+    sa, sb = set(a), set(b)
+    score = jaccard(sa, sb)
+    return score >= conf.threshold and (len(sa & sb) >= conf.min_shared or score >= conf.sure_score)
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> object:
     from datasketch import MinHash
@@ -136,4 +149,11 @@ def demands(extraction: Extraction) -> Demands:
     """Every requirement's demand key, with the linking settings (what `store.save_extraction` takes)."""
     conf = settings()
     keys = tuple(demand_key(r.id, r.heading or "", r.text) for r in extraction.requirements)
-    return Demands(method=METHOD, threshold=conf.threshold, max_links=conf.max_links, keys=keys)
+    return Demands(
+        method=METHOD,
+        threshold=conf.threshold,
+        min_shared=conf.min_shared,
+        sure_score=conf.sure_score,
+        max_links=conf.max_links,
+        keys=keys,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -26,8 +28,10 @@ class Demands(BaseModel):
 
     method: str
     threshold: float
+    min_shared: int
+    sure_score: float
     max_links: int
     keys: tuple[DemandKey, ...]
 
-    def settings(self) -> dict[str, float | int | str]:
-        return {"threshold": self.threshold, "max_links": self.max_links, "method": self.method}
+    def settings(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"keys"})

@@ -46,6 +46,8 @@ def link_speech(
     keys: Sequence[DemandKey],
     *,
     threshold: float,
+    min_shared: int,
+    sure_score: float,
     max_links: int,
     method: str,
 ) -> int:
@@ -97,8 +99,9 @@ def link_speech(
                 f"select rid, grams from repeat_keys where rid in ({marks})", part
             ):
                 theirs = set(other_grams.split())
-                score = len(grams & theirs) / len(grams | theirs)
-                if score >= threshold:
+                shared = len(grams & theirs)
+                score = shared / len(grams | theirs)
+                if score >= threshold and (shared >= min_shared or score >= sure_score):
                     hits.append((other, round(score, 4)))
         if hits:
             found[rid] = hits
