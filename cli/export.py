@@ -25,7 +25,7 @@ def export(
     kind: SectionKind | None = KindFilter,
     due_before: datetime | None = DueFilter,
 ) -> None:
-    """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节), one row a requirement."""
+    """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节, 曾部署), one row a requirement."""
     from store import ledger_rows, open_db, write_csv, write_json, write_xlsx
 
     if not (xlsx or csv or json):

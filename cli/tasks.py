@@ -74,11 +74,21 @@ def tasks(
     after: str | None = typer.Option(
         None, "--after", metavar="CURSOR", help="the page after CURSOR (printed under the previous page)"
     ),
+    repeated: bool = typer.Option(
+        False,
+        "--repeated",
+        help="only tasks asked before in earlier speeches: when first, how often, the last one",
+    ),
 ) -> None:
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
     from store import BadCursor, open_db, task_page
 
     require_db(db)
+    if repeated:
+        repeated_tasks(
+            db, fmt, None if every else limit, after, filters(actor, speech, search, kind, due_before)
+        )
+        return
     if every:
         limit = None
     elif limit is None and fmt is RowFormat.table:
@@ -101,3 +111,31 @@ def tasks(
         print_rows(rows, fmt.value)
         if more:  # stdout stays plain json/csv
             typer.echo(more, err=True)
+
+
+REPEATED_COLUMNS = ("path", "heading", "source", "times_asked", "first_asked_in", "latest_earlier_in")
+
+
+def repeated_tasks(
+    db: Path, fmt: RowFormat, limit: int | None, after: str | None, where: dict[str, str | None]
+) -> None:
+    """`tasks --repeated`: the tasks that repeat earlier ones; json/csv also list every earlier one."""
+    import json
+
+    from store import open_db
+    from store import repeated_tasks as query
+
+    if after:
+        typer.echo("error: --after does not go with --repeated; use --limit", err=True)
+        raise typer.Exit(2)
+    rows = query(open_db(db), limit=limit, **where)
+    if fmt is RowFormat.table:
+        print_rows(
+            [{k: r[k] for k in REPEATED_COLUMNS} for r in rows],
+            fmt.value,
+            title=f"{len(rows)} repeated tasks",
+        )
+    elif fmt is RowFormat.csv:
+        print_rows([{**r, "earlier": json.dumps(r["earlier"], ensure_ascii=False)} for r in rows], fmt.value)
+    else:
+        print_rows(rows, fmt.value)

@@ -16,9 +16,18 @@ from sqlite_utils import Database
 
 from schemas import CATEGORY_LABELS
 from store.queries import task_filter
+from store.repeats import asked_before, repeats_of
 
-LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节")
-COLUMN_WIDTHS = {"序号": 6, "任务内容": 80, "责任主体": 36, "完成时限": 18, "来源讲话": 28, "章节": 10}
+LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署")
+COLUMN_WIDTHS = {
+    "序号": 6,
+    "任务内容": 80,
+    "责任主体": 36,
+    "完成时限": 18,
+    "来源讲话": 28,
+    "章节": 10,
+    "曾部署": 36,
+}
 LABELS = {c.value: label for c, label in CATEGORY_LABELS.items()}
 CATEGORY_ORDER = {code: i for i, code in enumerate(LABELS)}
 
@@ -44,7 +53,8 @@ def due(deadline: str | None, deadline_date: str | None) -> str:
 
 
 def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
-    """Active requirements as ledger rows (columns `LEDGER_COLUMNS`), in speech order."""
+    """Active requirements as ledger rows (columns `LEDGER_COLUMNS`), in speech order. 曾部署 says
+    when the same demand was first asked and how often (store/repeats.py); empty when never."""
     where, params = task_filter(**filters)
     tasks = list(
         db.query(
@@ -56,6 +66,7 @@ def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
     actors: dict[str, list[dict[str, Any]]] = {}
     for a in db.query("select requirement_id, category, mention from requirement_actors order by char_start"):
         actors.setdefault(a["requirement_id"], []).append(a)
+    earlier = repeats_of(db, [t["id"] for t in tasks])
     return [
         {
             "序号": n,
@@ -64,6 +75,7 @@ def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
             "完成时限": due(t["deadline"], t["deadline_date"]),
             "来源讲话": t["speech_title"] or t["source"],
             "章节": t["path"],
+            "曾部署": asked_before(earlier.get(t["id"], [])),
         }
         for n, t in enumerate(tasks, start=1)
     ]

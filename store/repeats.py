@@ -198,3 +198,55 @@ def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[d
 def repeated_count(db: Database, requirement_ids: Sequence[str]) -> int:
     """How many of `requirement_ids` repeat an earlier requirement."""
     return len(repeats_of(db, requirement_ids))
+
+
+def asked_before(earlier: Sequence[dict[str, Any]]) -> str:
+    """The 台账's 曾部署 cell: `2016年政府工作报告（2016）起第2次；上次：…（open）`; '' when never asked."""
+    if not earlier:
+        return ""
+    first, last = earlier[0], earlier[-1]
+
+    def name(e: dict[str, Any]) -> str:
+        return f"{e['title'] or e['source']}" + (f"（{e['year']}）" if e["year"] else "")
+
+    text = f"{name(first)}起第{len(earlier) + 1}次"
+    if len(earlier) > 1:
+        text += f"；上次：{name(last)}"
+    return f"{text}；上次任务状态：{last['tracking_status']}"
+
+
+def repeated_tasks(db: Database, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+    """Active tasks that repeat an earlier requirement (the `tasks` filters apply), in speech
+    order: the task, `times_asked`, the first and the latest earlier speech, and `earlier` (every
+    earlier requirement linked, earliest first, with its speech's title)."""
+    from store.queries import task_filter
+
+    where, params = task_filter(**filters)
+    rows = list(
+        db.query(
+            f"""select k.id, k.source, k.speech_title, k.path, k.heading, k.tracking_status from tasks k
+                where k.id in (select requirement_id from requirement_links) and {where}
+                order by k.source, k.char_start, k.id{" limit ?" if limit else ""}""",
+            [*params, *([limit] if limit else [])],
+        )
+    )
+    earlier = repeats_of(db, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        before = earlier.get(r["id"])
+        if not before:  # linked only to requirements since superseded
+            continue
+        first, last = before[0], before[-1]
+        out.append(
+            {
+                **r,
+                "times_asked": len(before) + 1,
+                "first_asked_in": first["title"] or first["source"],
+                "first_asked_year": first["year"],
+                "latest_earlier_in": last["title"] or last["source"],
+                "latest_earlier_path": last["path"],
+                "latest_earlier_status": last["tracking_status"],
+                "earlier": before,
+            }
+        )
+    return out

@@ -20,6 +20,7 @@ NAMES = [
     "m004_views",
     "m005_review_path",
     "m006_task_order_bigrams",
+    "m007_repeats",
 ]
 
 
