@@ -21,7 +21,7 @@ from importlib import resources
 
 from schemas import DemandKey, Demands, Extraction
 
-METHOD = "minhash-lsh:content-shingles:v1"
+METHOD = "lsh1"  # MinHash LSH over the content shingles of heading (+ first sentence), v1
 ROWS = 3  # MinHash values per band
 BANDS = 32  # bands: 96 permutations
 SEED = 1
@@ -124,7 +124,8 @@ def _permutations() -> object:
 
 
 def band_keys(shingles: Iterable[str]) -> tuple[int, ...]:
-    """One signed 64-bit key per band of the MinHash signature (the band's number mixed in)."""
+    """One signed 32-bit key per band of the MinHash signature (the band's number mixed in): 4 bytes
+    a row in SQLite; a chance collision only adds a candidate, which is then scored exactly."""
     from datasketch import MinHash
 
     grams = sorted(shingles)
@@ -132,11 +133,16 @@ def band_keys(shingles: Iterable[str]) -> tuple[int, ...]:
         return ()
     mh = MinHash(num_perm=ROWS * BANDS, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     mh.update_batch([g.encode() for g in grams])
-    values = mh.hashvalues
-    keys = []
-    for b in range(BANDS):
-        row = bytes([b]) + values[b * ROWS : (b + 1) * ROWS].astype("<u8").tobytes()
-        keys.append(int.from_bytes(hashlib.blake2b(row, digest_size=8).digest(), "little", signed=True))
+    raw = mh.hashvalues.astype("<u8").tobytes()
+    width = 8 * ROWS
+    keys = [
+        int.from_bytes(
+            hashlib.blake2b(bytes([b]) + raw[b * width : (b + 1) * width], digest_size=4).digest(),
+            "little",
+            signed=True,
+        )
+        for b in range(BANDS)
+    ]
     return tuple(keys)
 
 

@@ -334,14 +334,14 @@ def m006_task_order_bigrams(db: Database) -> None:
 
 REPEATED_REQUIREMENTS = """
 with earlier as (
-  select l.requirement_id, l.earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
-         row_number() over (partition by l.requirement_id order by
+  select l.rid, e.id as earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
+         row_number() over (partition by l.rid order by
            coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)), s.rowid) as first_rank,
-         row_number() over (partition by l.requirement_id order by
+         row_number() over (partition by l.rid order by
            coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)) desc, s.rowid desc) as latest_rank,
-         count(*) over (partition by l.requirement_id) as earlier_times
+         count(*) over (partition by l.rid) as earlier_times
   from requirement_links l
-  join requirements e on e.id = l.earlier_id and e.status = 'active'
+  join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
   join speeches s on s.id = e.speech_id
   left join task_tracking t on t.requirement_id = e.id
 )
@@ -353,22 +353,22 @@ select r.id as requirement_id, s.source, s.title as speech_title, s.year, r.path
        coalesce(la.tracking_status, 'open') as latest_earlier_tracking_status
 from requirements r
 join speeches s on s.id = r.speech_id
-join earlier f on f.requirement_id = r.id and f.first_rank = 1
-join earlier la on la.requirement_id = r.id and la.latest_rank = 1
+join earlier f on f.rid = r.rowid and f.first_rank = 1
+join earlier la on la.rid = r.rowid and la.latest_rank = 1
 where r.status = 'active'"""
 
 
 @migrations()
 def m007_repeats(db: Database) -> None:
     """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
-    shingles and MinHash band keys; `repeat_bands`: band key → requirement, the LSH buckets),
-    `requirement_links` (a requirement → an earlier one asking the same), and the view
-    `repeated_requirements`. Filled by `store.save_extraction` when given demand keys."""
+    shingles, hashed; `repeat_bands`: MinHash band key → requirement, the LSH buckets),
+    `requirement_links` (a requirement → an earlier one asking the same; by rowid, which
+    requirements keep for good), and the view `repeated_requirements`. Filled by
+    `store.save_extraction` when given demand keys. Compact on purpose: ≈ 0.5 KB a requirement."""
     db.execute(
         """create table repeat_keys (
              rid integer primary key,  -- requirements.rowid
-             grams text not null,
-             bands blob not null
+             grams blob not null       -- the shingles' crc32s, sorted, 4 bytes each
            )"""
     )
     db.execute(
@@ -380,14 +380,14 @@ def m007_repeats(db: Database) -> None:
     )
     db.execute(
         """create table requirement_links (
-             requirement_id text not null references requirements (id),
-             earlier_id text not null references requirements (id),
+             rid integer not null,          -- requirements.rowid of the later requirement
+             earlier_rid integer not null,  -- requirements.rowid of the earlier one
              score real not null,
              method text not null,
-             primary key (requirement_id, earlier_id)
+             primary key (rid, earlier_rid)
            ) without rowid"""
     )
-    db.execute("create index requirement_links_earlier on requirement_links (earlier_id)")
+    db.execute("create index requirement_links_earlier on requirement_links (earlier_rid)")
     db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
 
 

@@ -13,6 +13,7 @@ with it (`unlink_requirements`).
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -32,12 +33,14 @@ def _chunks(items: Sequence[Any], n: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[i : i + n]
 
 
-def _pack(bands: Sequence[int]) -> bytes:
-    return struct.pack(f"<{len(bands)}q", *bands)
+def gram_hashes(grams: str) -> bytes:
+    """The shingles as sorted 32-bit hashes (crc32 of each): what `repeat_keys.grams` stores."""
+    values = sorted({zlib.crc32(g.encode()) for g in grams.split()})
+    return struct.pack(f"<{len(values)}I", *values)
 
 
-def _unpack(blob: bytes | None) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(blob) // 8}q", blob) if blob else ()
+def _hashes(blob: bytes) -> set[int]:
+    return set(struct.unpack(f"<{len(blob) // 4}I", blob))
 
 
 def link_speech(
@@ -52,7 +55,8 @@ def link_speech(
     method: str,
 ) -> int:
     """Index the speech's requirements not yet indexed and link them; the number linked to an
-    earlier requirement. Call inside the speech's transaction."""
+    earlier requirement. Call inside the speech's transaction. The rule is `extractors.repeats.same_demand`:
+    Jaccard at least `threshold`, and `min_shared` shingles in common unless it reaches `sure_score`."""
     conn = db.conn
     ids = [k.requirement_id for k in keys]
     rowids: dict[str, int] = {}
@@ -63,42 +67,38 @@ def link_speech(
                 f"select id, rowid from requirements where status = 'active' and id in ({marks})", part
             ).fetchall()
         )
-    fresh: list[tuple[int, DemandKey]] = []
+    fresh: list[tuple[int, DemandKey, bytes]] = []
     for key in keys:
         rid = rowids.get(key.requirement_id)
         if rid is None or not key.bands:
             continue
-        cur = conn.execute(
-            "insert or ignore into repeat_keys (rid, grams, bands) values (?, ?, ?)",
-            [rid, key.grams, _pack(key.bands)],
-        )
+        blob = gram_hashes(key.grams)
+        cur = conn.execute("insert or ignore into repeat_keys (rid, grams) values (?, ?)", [rid, blob])
         if cur.rowcount:
-            fresh.append((rid, key))
+            fresh.append((rid, key, blob))
     if not fresh:
         return 0
-    mine = {rid for rid, _ in fresh} | set(rowids.values())
+    mine = {rid for rid, _, _ in fresh} | set(rowids.values())
     found: dict[int, list[tuple[int, float]]] = {}
-    for rid, key in fresh:
-        candidates: set[int] = set()
-        for band in key.bands:
-            candidates.update(
-                r
-                for (r,) in conn.execute(
-                    "select rid from repeat_bands where band = ? order by rid desc limit ?",
-                    [band, BUCKET_LIMIT],
-                )
-            )
-        candidates -= mine
+    for rid, key, blob in fresh:
+        # one statement: the latest BUCKET_LIMIT requirements of each of its bands
+        probe = " union ".join(
+            ["select * from (select rid from repeat_bands where band = ? order by rid desc limit ?)"]
+            * len(key.bands)
+        )
+        params = [x for band in key.bands for x in (band, BUCKET_LIMIT)]
+        candidates = {r for (r,) in conn.execute(probe, params)} - mine
         if not candidates:
             continue
-        grams = set(key.grams.split())
+        grams = _hashes(blob)
         hits = []
         for part in _chunks(sorted(candidates)):
             marks = ",".join("?" * len(part))
+            # a band row whose requirement left the index (superseded) finds no key here
             for other, other_grams in conn.execute(
                 f"select rid, grams from repeat_keys where rid in ({marks})", part
             ):
-                theirs = set(other_grams.split())
+                theirs = _hashes(other_grams)
                 shared = len(grams & theirs)
                 score = shared / len(grams | theirs)
                 if score >= threshold and (shared >= min_shared or score >= sure_score):
@@ -107,7 +107,7 @@ def link_speech(
             found[rid] = hits
     conn.executemany(
         "insert or ignore into repeat_bands (band, rid) values (?, ?)",
-        [(band, rid) for rid, key in fresh for band in key.bands],
+        [(band, rid) for rid, key, _ in fresh for band in key.bands],
     )
     return _write_links(db, speech_id, found, max_links, method)
 
@@ -121,57 +121,53 @@ def _write_links(
     here = conn.execute(
         f"select {SPEECH_ORDER.format(s='s')} from speeches s where s.id = ?", [speech_id]
     ).fetchone()
-    others = sorted({o for hits in found.values() for o, _ in hits} | set(found))
-    info: dict[int, tuple[str, str, tuple[int, int]]] = {}
+    others = sorted({o for hits in found.values() for o, _ in hits})
+    order: dict[int, tuple[str, tuple[int, int]]] = {}
     for part in _chunks(others):
         marks = ",".join("?" * len(part))
-        for rid, req_id, sid, year, seq in conn.execute(
-            f"""select r.rowid, r.id, r.speech_id, {SPEECH_ORDER.format(s="s")} from requirements r
+        for rid, sid, year, seq in conn.execute(
+            f"""select r.rowid, r.speech_id, {SPEECH_ORDER.format(s="s")} from requirements r
                 join speeches s on s.id = r.speech_id where r.rowid in ({marks})""",
             part,
         ):
-            info[rid] = (req_id, sid, (year, seq))
+            order[rid] = (sid, (year, seq))
     rows = []
     linked = 0
     for rid, hits in found.items():
-        me = info[rid][0]
         earlier = []
         for other, score in hits:
-            their_id, their_speech, their_order = info[other]
+            their_speech, their_order = order[other]
             if their_speech == speech_id:
                 continue
-            if tuple(their_order) < tuple(here):
-                earlier.append((score, their_order, their_id))
+            if their_order < tuple(here):
+                earlier.append((score, their_order, other))
             else:  # a speech dated before what is stored: the stored one repeats this one
-                rows.append((their_id, me, score, method))
-        earlier.sort(key=lambda e: (-e[0], tuple(-x for x in e[1])))
-        rows += [(me, their_id, score, method) for score, _, their_id in earlier[:max_links]]
+                rows.append((other, rid, score, method))
+        earlier.sort(key=lambda e: (-e[0], -e[1][0], -e[1][1]))
+        rows += [(rid, other, score, method) for score, _, other in earlier[:max_links]]
         linked += bool(earlier)
     conn.executemany(
-        """insert into requirement_links (requirement_id, earlier_id, score, method) values (?, ?, ?, ?)
-           on conflict (requirement_id, earlier_id) do update set score = excluded.score,
-             method = excluded.method""",
+        """insert into requirement_links (rid, earlier_rid, score, method) values (?, ?, ?, ?)
+           on conflict (rid, earlier_rid) do update set score = excluded.score, method = excluded.method""",
         rows,
     )
     return linked
 
 
 def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
-    """Superseded requirements leave the index, and their links (both ways) go with them."""
+    """Superseded requirements leave the index, and their links (both ways) go with them. Their
+    `repeat_bands` rows stay: with no `repeat_keys` row they match nothing (and a requirement made
+    current again by a revert is indexed anew under the same band keys)."""
     conn = db.conn
     for part in _chunks(list(requirement_ids)):
         marks = ",".join("?" * len(part))
-        for rid, blob in conn.execute(
-            f"""select k.rid, k.bands from repeat_keys k join requirements r on r.rowid = k.rid
-                where r.id in ({marks})""",
-            part,
-        ).fetchall():
-            conn.executemany(
-                "delete from repeat_bands where band = ? and rid = ?", [(b, rid) for b in _unpack(blob)]
-            )
-            conn.execute("delete from repeat_keys where rid = ?", [rid])
-        conn.execute(f"delete from requirement_links where requirement_id in ({marks})", part)
-        conn.execute(f"delete from requirement_links where earlier_id in ({marks})", part)
+        rids = [r for (r,) in conn.execute(f"select rowid from requirements where id in ({marks})", part)]
+        if not rids:
+            continue
+        marks = ",".join("?" * len(rids))
+        conn.execute(f"delete from repeat_keys where rid in ({marks})", rids)
+        conn.execute(f"delete from requirement_links where rid in ({marks})", rids)
+        conn.execute(f"delete from requirement_links where earlier_rid in ({marks})", rids)
 
 
 def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -181,23 +177,19 @@ def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[d
     for part in _chunks(list(requirement_ids)):
         marks = ",".join("?" * len(part))
         for row in db.query(
-            f"""select l.requirement_id as of, e.id, l.score, l.method, s.source, s.title, s.year,
+            f"""select r.id as of, e.id, l.score, l.method, s.source, s.title, s.year,
                        e.path, e.heading, coalesce(t.status, 'open') as tracking_status
-                from requirement_links l
-                join requirements e on e.id = l.earlier_id and e.status = 'active'
+                from requirements r
+                join requirement_links l on l.rid = r.rowid
+                join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
                 join speeches s on s.id = e.speech_id
                 left join task_tracking t on t.requirement_id = e.id
-                where l.requirement_id in ({marks})
-                order by l.requirement_id, {SPEECH_ORDER.format(s="s")}""",
+                where r.id in ({marks})
+                order by r.id, {SPEECH_ORDER.format(s="s")}""",
             part,
         ):
             out.setdefault(row.pop("of"), []).append(row)
     return out
-
-
-def repeated_count(db: Database, requirement_ids: Sequence[str]) -> int:
-    """How many of `requirement_ids` repeat an earlier requirement."""
-    return len(repeats_of(db, requirement_ids))
 
 
 def asked_before(earlier: Sequence[dict[str, Any]]) -> str:
@@ -225,7 +217,8 @@ def repeated_tasks(db: Database, *, limit: int | None = None, **filters: Any) ->
     rows = list(
         db.query(
             f"""select k.id, k.source, k.speech_title, k.path, k.heading, k.tracking_status from tasks k
-                where k.id in (select requirement_id from requirement_links) and {where}
+                where k.id in (select r.id from requirement_links l join requirements r on r.rowid = l.rid)
+                  and {where}
                 order by k.source, k.char_start, k.id{" limit ?" if limit else ""}""",
             [*params, *([limit] if limit else [])],
         )
