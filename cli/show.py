@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from cli.options import DbOption
 from extractors.decode import DecodeError, read_speech
 from review import write_review_page
+from schemas import Extraction
+
+
+def asked_before(db: Path, extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
+    """The earlier requirements the database links to this speech's ones, with links to their pages."""
+    if not db.exists():
+        return {}
+    from store import open_db, repeats_of
+
+    found = repeats_of(open_db(db), [r.id for r in extraction.requirements])
+    return {
+        rid: [
+            {**e, "href": f"{Path(e['review_path']).as_uri()}#req-{e['path']}" if e["review_path"] else ""}
+            for e in earlier
+        ]
+        for rid, earlier in found.items()
+    }
 
 
 def show(
@@ -17,8 +36,11 @@ def show(
         None, "--html", help="where to write the page (default: ./NAME.review.html)"
     ),
     open_: bool = typer.Option(False, "--open", help="open the page in the web browser"),
+    db: Path = DbOption,
 ) -> None:
-    """Write the review page of one speech: its text with requirements, actors and deadlines marked."""
+    """Write the review page of one speech: its text with requirements, actors and deadlines marked.
+
+    When the task database holds earlier requirements asking the same, their rows say so (曾部署)."""
     from extractors import extract_text  # loads spaCy/jieba: only when needed
 
     try:
@@ -26,7 +48,10 @@ def show(
     except DecodeError as exc:
         typer.echo(f"error: {speech}: {exc}", err=True)
         raise typer.Exit(2) from exc
-    out = write_review_page(html or Path(f"{speech.stem}.review.html"), text, extract_text(text, record))
+    extraction = extract_text(text, record)
+    out = write_review_page(
+        html or Path(f"{speech.stem}.review.html"), text, extraction, asked_before(db, extraction)
+    )
     typer.echo(str(out))
     if open_:
         webbrowser.open(out.resolve().as_uri())

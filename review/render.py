@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from review.model import BASIS_LABELS, KIND_LABELS, SHORT_LABELS, build_review
 from schemas import CATEGORY_LABELS, Extraction
+
+AlsoAsked = dict[str, list[dict[str, Any]]]
 
 
 @cache
@@ -30,12 +33,21 @@ def environment() -> Environment:
     return env
 
 
-def render_review(text: str, extraction: Extraction) -> str:
-    """One self-contained HTML page: the speech with its requirements, actors and deadlines marked."""
-    return environment().get_template("page.html.j2").render(review=build_review(text, extraction))
+def render_review(text: str, extraction: Extraction, also_asked: AlsoAsked | None = None) -> str:
+    """One self-contained HTML page: the speech with its requirements, actors and deadlines marked.
+
+    `also_asked` (requirement id → the earlier requirements asking the same, each a dict with
+    `title`, `year`, `path`, `heading` and `href`, '' for none) adds "曾部署" to their 台账 rows."""
+    return (
+        environment()
+        .get_template("page.html.j2")
+        .render(review=build_review(text, extraction), also_asked=also_asked or {})
+    )
 
 
-def write_review_page(path: Path, text: str, extraction: Extraction) -> Path:
+def write_review_page(
+    path: Path, text: str, extraction: Extraction, also_asked: AlsoAsked | None = None
+) -> Path:
     """Write the review page of one speech to `path` (UTF-8); returns the path.
 
     Written to a temporary file beside it and renamed into place, so a reader (or a
@@ -43,7 +55,7 @@ def write_review_page(path: Path, text: str, extraction: Extraction) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = render_review(text, extraction)
+    html = render_review(text, extraction, also_asked)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(html, encoding="utf-8")

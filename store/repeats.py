@@ -172,13 +172,14 @@ def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
 
 def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     """The active earlier requirements each of `requirement_ids` repeats, earliest first:
-    `id`, `score`, `method`, `source`, `title`, `year`, `path`, `heading`, `tracking_status`."""
+    `id`, `score`, `method`, `source`, `title`, `year`, `path`, `heading`, `tracking_status`,
+    `review_path` (the earlier speech's review page, when the flow wrote one)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for part in _chunks(list(requirement_ids)):
         marks = ",".join("?" * len(part))
         for row in db.query(
             f"""select r.id as of, e.id, l.score, l.method, s.source, s.title, s.year,
-                       e.path, e.heading, coalesce(t.status, 'open') as tracking_status
+                       e.path, e.heading, coalesce(t.status, 'open') as tracking_status, s.review_path
                 from requirements r
                 join requirement_links l on l.rid = r.rowid
                 join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
