@@ -5,7 +5,8 @@
   b. the `ingest_corpus` flow against a bare loop of extraction + store over the same
      files, after Prefect's start-up, and that start-up alone;
   c. `speechtasks run` (a child process) with nothing new against the full run;
-  d. peak RSS of full `speechtasks run`s at two corpus sizes;
+  d. peak RSS of full `speechtasks run`s at two corpus sizes, and of an in-process run
+     (step `inproc`: 150 files, extracted in the command's own process);
   e. `tasks --actor` and search at a million requirement rows, p50/p95;
   and the DaskTaskRunner scale-out (2 local workers).
 
@@ -38,7 +39,7 @@ TARGETS = {
     "query_p50_ms": 20.0,
 }
 
-STEPS = ("a", "b", "c", "e", "dask")  # c also measures d
+STEPS = ("a", "b", "c", "inproc", "e", "dask")  # c and inproc measure d
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,6 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="a ~2-3 minute smoke run at small sizes")
     p.add_argument("--files", type=int, help="synthetic corpus size for c/d (default 2000; quick 200)")
     p.add_argument("--small", type=int, help="the smaller corpus for the memory growth (default files/4)")
+    p.add_argument(
+        "--inproc-files", type=int, default=150, help="files of the in-process run's corpus (default 150)"
+    )
     p.add_argument("--sample-mb", type=float, help="MB of the corpus for (a) (default 2; quick 0.5)")
     p.add_argument("--flow-files", type=int, help="files for (b) and the Dask runs (default 100; quick 24)")
     p.add_argument("--rounds", type=int, help="repeats of each in-process measurement (default 5)")
@@ -218,6 +222,28 @@ def main(argv: list[str] | None = None) -> int:
                 "(c) what bounds the no-change re-run (pyinstrument)",
                 ["```", *text.strip().splitlines()[:60], "```"],
             )
+
+    # (d) a run small enough to stay in-process (under flows.work.POOL_MIN_BYTES): no pool
+    if "inproc" not in args.skip:
+        from bench.clibench import describe, measure_in_process
+
+        n = args.inproc_files
+        corpus = build_corpus(OUT / f"corpus-{n}", n, source=ROOT / "corpus", seed=args.seed)
+        run = measure_in_process(corpus[0].parent, work)
+        report.add(
+            f"(d) peak RSS, in-process `speechtasks run` over {n} files",
+            f"{run.main_peak_mb:.0f} MB",
+            f"< {TARGETS['rss_mb']:.0f} MB",
+            run.main_peak_mb < TARGETS["rss_mb"],
+        )
+        report.section(
+            "(d) in-process run",
+            [
+                f"`speechtasks run` over {n} files ({sum(p.stat().st_size for p in corpus) / 1e6:.1f} MB, under "
+                "the 8 MB above which a run starts a process pool): extraction, review pages and saving in "
+                f"the command's own process. {run.wall_s:.1f} s; {describe(run)}.",
+            ],
+        )
 
     # (b) the flow against the bare loop, and the Dask runner, in this process
     if "b" not in args.skip or "dask" not in args.skip:

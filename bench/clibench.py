@@ -1,5 +1,6 @@
 """(c) `speechtasks run` as a user runs it: a full run, then re-runs with nothing new;
-(d) the peak RSS of full runs at two corpus sizes (flat memory: stream, don't accumulate).
+(d) the peak RSS of full runs at two corpus sizes (flat memory: stream, don't accumulate), and of
+a run small enough to extract in the `speechtasks run` process itself (no pool).
 Each run is a child process of the bench; its wall time and memory are measured from here.
 """
 
@@ -86,6 +87,16 @@ def measure_cli(small: Path, n_small: int, full: Path, n_full: int, work: Path, 
         requirements=requirements,
         errors=errors,
     )
+
+
+def measure_in_process(corpus: Path, work: Path) -> ChildRun:
+    """(d) one `speechtasks run` small enough to extract in its own process (no pool): its peak RSS."""
+    env = child_env(work / "prefect_home")
+    run = speechtasks_run(corpus, fresh(work / "cli-inproc.db"), env)
+    if run.peak("worker"):
+        raise RuntimeError("the in-process run started extraction workers: make the corpus smaller")
+    log(f"(d) speechtasks run in-process: {run.wall_s:.1f}s, {describe(run)}")
+    return run
 
 
 def profile_rerun(full: Path, db: Path, env: dict[str, str]) -> str:

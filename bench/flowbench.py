@@ -22,11 +22,10 @@ def fresh(db: Path) -> Path:
 def bare_ingest(corpus: Path, db_path: Path) -> tuple[int, int]:
     """What the flow does, as plain calls: scan, extract each new file, store, count."""
     from extractors import extract_file
-    from flows.scan import new_files, scan_corpus
+    from flows.scan import plan_run, scan_corpus
     from store import (
         counts,
         finish_run,
-        known_versions,
         open_db,
         record_error,
         requirements_by_category,
@@ -39,7 +38,8 @@ def bare_ingest(corpus: Path, db_path: Path) -> tuple[int, int]:
     sync_actor_labels(db)
     run_id = start_run(db)
     files = scan_corpus(corpus)
-    todo = new_files(files, known_versions(db))
+    plan = plan_run(db, corpus, files)
+    todo = plan.todo
     errors = 0
     for f in todo:
         try:
@@ -48,7 +48,7 @@ def bare_ingest(corpus: Path, db_path: Path) -> tuple[int, int]:
             record_error(db, run_id, f.source, f.sha256, f"{type(exc).__name__}: {exc}")
             errors += 1
             continue
-        save_extraction(db, result, f.source)
+        save_extraction(db, result, f.source, corpus=plan.corpus_id)
     finish_run(db, run_id, files_seen=len(files), files_new=len(todo), errors=errors)
     requirements_by_category(db)
     stored = counts(db)["requirements"]

@@ -21,6 +21,14 @@ LexiconOption = typer.Option(
     help="an office's actor lexicon (TOML, the shape of extractors/data/actors.toml), merged over the default",
 )
 
+PREFECT_HOME_HELP = (
+    "Prefect's own home: its record of runs, and the database of the local server `serve` starts "
+    "(default: PREFECT_HOME when set, else ~/.speechtasks/prefect-server; never ~/.prefect)"
+)
+PrefectHomeOption = typer.Option(
+    None, "--prefect-home", envvar="SPEECHTASKS_PREFECT_HOME", help=PREFECT_HOME_HELP
+)
+
 ReviewPagesOption = typer.Option(
     True,
     "--review-pages/--no-review-pages",

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.options import CorpusOption, DbOption, LexiconOption, ReviewPagesOption, use_lexicon
+from cli.options import (
+    CorpusOption,
+    DbOption,
+    LexiconOption,
+    PrefectHomeOption,
+    ReviewPagesOption,
+    use_lexicon,
+)
 
 console = Console()
 
@@ -26,6 +35,8 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    renamed: list[tuple[str, str]] | None = None,
+    copies: list[tuple[str, str]] | None = None,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
@@ -45,6 +56,10 @@ def print_summary(
     console.print(table)
     if review_dir and files_new:
         console.print(f"review pages: {review_dir}")
+    for old, new in renamed or []:
+        console.print(f"renamed: {old} → {new} (its history and task ids moved with it)")
+    for copy, original in copies or []:
+        console.print(f"copy: {copy} has the same bytes as {original} (stored as its own source)")
     if errors:
         bad = Table(title="files not stored (recorded in ingest_errors)")
         bad.add_column("file")
@@ -78,12 +93,13 @@ def run(
     dask_address: str | None = typer.Option(
         None, "--dask-address", help="an existing Dask scheduler (tcp://host:8786) instead of a local cluster"
     ),
+    prefect_home: Path | None = PrefectHomeOption,
 ) -> None:
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
     from flows.runners import RunnerUnavailable, require_dask
-    from flows.scan import failed_versions, new_files, scan_corpus
-    from store import finish_run, known_versions, open_db, start_run
+    from flows.scan import plan_run, scan_corpus
+    from store import finish_run, open_db, start_run
 
     if runner != "dask" and (dask_workers or dask_address):
         typer.echo("error: --dask-workers and --dask-address go with --runner dask", err=True)
@@ -105,38 +121,78 @@ def run(
         raise typer.Exit(2)
     database = open_db(db)
     files = scan_corpus(corpus)
-    todo = new_files(files, known_versions(database), None if retry_failed else failed_versions(database))
+    plan = plan_run(database, corpus, files, retry_failed=retry_failed)
+    todo = plan.todo
     if not todo:
         # Nothing to do: record the run without paying Prefect's start-up.
         run_id = start_run(database)
         finish_run(database, run_id, files_seen=len(files), files_new=0, errors=0)
         database.close()
-        print_summary(len(files), 0, [], db)
+        print_summary(len(files), 0, [], db, renamed=plan.renamed)
         return
     database.close()
-    console.print(f"{len(todo)} new or changed file(s) of {len(files)}: starting the flow…")
-    from flows.settings import prefect_session
+    console.print(f"{len(todo)} new or changed file(s) of {len(files)}")
+    from flows.settings import use_prefect_home
 
+    use_prefect_home(prefect_home)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("starting…", total=len(todo))
+
+        def stage(text: str) -> None:
+            progress.update(bar, description=text)
+            progress.console.print(text)
+
+        def advance(done: int, total: int, source: str) -> None:
+            progress.update(bar, completed=done, total=total, description=source[-40:])
+
+        summary = _run_flow(
+            stage,
+            advance,
+            todo=todo,
+            corpus=corpus,
+            db_path=db,
+            runner=runner.value,
+            dask_workers=dask_workers or None,
+            dask_address=dask_address,
+            max_workers=workers or None,
+            retry_failed=retry_failed,
+            review_pages=review_pages,
+        )
+    print_summary(
+        summary.files_seen,
+        summary.files_new,
+        summary.errors,
+        db,
+        summary.review_dir,
+        renamed=plan.renamed + summary.renamed,
+        copies=summary.copies,
+    )
+
+
+def _run_flow(
+    stage: Callable[[str], None],
+    advance: Callable[[int, int, str], None],
+    *,
+    todo: list[Any],
+    corpus: Path,
+    db_path: Path,
+    **run_args: Any,
+) -> Any:
+    """The flow run, its slow starts named as they happen: (when this process extracts) the
+    dictionaries, first, while the process is small, then Prefect; then the bar counts files."""
+    from flows.settings import prefect_session, start_prefect
+    from flows.work import choose_workers, load_dictionaries
+
+    if run_args["runner"] == "thread" and choose_workers(todo, run_args["max_workers"]) == 1:
+        stage("loading dictionaries…")
+        load_dictionaries()
     with prefect_session():
+        stage("starting Prefect…")
+        start_prefect()
         from flows.ingest import on_progress
         from flows.runners import run_ingest
 
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
-            bar = progress.add_task("extracting", total=len(todo))
-
-            def advance(done: int, total: int, source: str) -> None:
-                progress.update(bar, completed=done, total=total, description=source[-40:])
-
-            with on_progress(advance):
-                summary = run_ingest(
-                    corpus,
-                    db,
-                    runner=runner.value,
-                    dask_workers=dask_workers or None,
-                    dask_address=dask_address,
-                    max_workers=workers or None,
-                    retry_failed=retry_failed,
-                    review_pages=review_pages,
-                )
-    print_summary(summary.files_seen, summary.files_new, summary.errors, db, summary.review_dir)
+        stage("extracting…")
+        with on_progress(advance):
+            return run_ingest(corpus, db_path, **run_args)

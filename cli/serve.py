@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.options import CorpusOption, DbOption, ReviewPagesOption
+from cli.options import PREFECT_HOME_HELP, CorpusOption, DbOption, ReviewPagesOption
 
 
 def serve(
@@ -14,19 +14,16 @@ def serve(
     db: Path = DbOption,
     cron: str = typer.Option(None, "--cron", help='a cron schedule, e.g. "*/30 8-18 * * 1-5"'),
     interval: float = typer.Option(None, "--interval", min=1, help="run every SECONDS"),
-    server_home: Path = typer.Option(
-        None,
-        "--server-home",
-        envvar="SPEECHTASKS_PREFECT_HOME",
-        help="PREFECT_HOME of the local server started when PREFECT_API_URL is unset "
-        "(default ~/.speechtasks/prefect-server)",
+    prefect_home: Path | None = typer.Option(
+        None, "--prefect-home", "--server-home", envvar="SPEECHTASKS_PREFECT_HOME", help=PREFECT_HOME_HELP
     ),
     review_pages: bool = ReviewPagesOption,
 ) -> None:
     """Run the ingest flow on a schedule until stopped (Ctrl-C or SIGTERM).
 
-    Without PREFECT_API_URL a local Prefect server is started on 127.0.0.1 and
-    stopped on exit; with it, that server schedules the runs.
+    The first run starts at once; each run prints one line. Without PREFECT_API_URL
+    a local Prefect server is started on 127.0.0.1 and stopped on exit; with it,
+    that server schedules the runs.
     """
     from flows.serve import serve_ingest
 
@@ -38,7 +35,7 @@ def serve(
         raise typer.Exit(2)
     try:
         serve_ingest(
-            corpus, db, cron=cron, interval=interval, server_home=server_home, review_pages=review_pages
+            corpus, db, cron=cron, interval=interval, server_home=prefect_home, review_pages=review_pages
         )
     except (RuntimeError, TimeoutError) as exc:
         typer.echo(f"error: {exc}", err=True)

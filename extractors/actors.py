@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
-from extractors.clauses import CLAUSE_END, CONNECTOR, SENTENCE_END, Clause, cues
+from extractors.clauses import CLAUSE_END, SENTENCE_END, Clause, coordinated, cues
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.nlp import Mention, get_nlp
 from extractors.text import Span
@@ -24,16 +24,28 @@ _SPEAKERS_OWN = {"政府", "人民政府"}  # all_units, unless 各级 distribut
 _DISTRIBUTIVE = ("各级", "地方各级")
 
 
-def _relabel(text: str, group: list[Mention]) -> list[tuple[Mention, ActorCategory]]:
-    """各级党委和政府: 各级 distributes over a bare 政府, which is then lower government."""
+def _local(m: Mention, lexicon: Lexicon) -> bool:
+    """Does the mention name a local unit's body (乡镇党委, 各镇党委: a lower-government prefix)?"""
+    return any(
+        lexicon.aliases.get(m.text[:k]) is ActorCategory.lower_government for k in range(2, len(m.text))
+    )
+
+
+def _relabel(
+    text: str, group: list[Mention], qualifiers: list[Mention], lexicon: Lexicon
+) -> list[tuple[Mention, ActorCategory]]:
+    """各级党委和政府, 乡镇党委和政府, 各镇党委政府: 各级 (or a local unit naming or
+    qualifying the group) distributes over a bare 政府, which is then lower government."""
     out: list[tuple[Mention, ActorCategory]] = []
     distributive = False
     prev: Mention | None = None
     for m in group:
-        joined = prev is not None and CONNECTOR.match(text[prev.end : m.start])
+        joined = prev is not None and coordinated(text, prev, m)
         if not joined:
-            distributive = False
-        if m.text.startswith(_DISTRIBUTIVE):
+            distributive = any(
+                q.end == m.start and q.category is ActorCategory.lower_government for q in qualifiers
+            )
+        if m.text.startswith(_DISTRIBUTIVE) or _local(m, lexicon):
             distributive = True
         category = m.category
         if distributive and m.text in _SPEAKERS_OWN:
@@ -102,7 +114,8 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
                     inside.append(all_mentions[i])
                 i += 1
             clause = Clause(text, cs, ce, inside, lexicon)
-            free = _relabel(text, [m for m in clause.mentions if not clause.blocked(m, clause.mentions)])
+            blocked = [m for m in clause.mentions if clause.blocked(m, clause.mentions)]
+            free = _relabel(text, [m for m in clause.mentions if m not in blocked], blocked, lexicon)
             if clause.resets_carry:
                 carry = []
             own = [(m, c) for m, c in free if clause.is_duty(m) or any(t >= m.end for t in clause.triggers)]

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from extractors.lexicon import Lexicon
 from extractors.nlp import Mention, get_nlp
+from schemas import ActorCategory
 
 SENTENCE_END = "。！？!?；;\n"
 CLAUSE_END = "，,：:"
@@ -26,6 +27,21 @@ CONNECTOR = re.compile(
     r"(?:所有|一切|全体|广大|全国|有关|相关|有条件的|其|各)?$"
 )
 _NOUNISH = ("n", "vn", "f", "s")  # a following word with these tags makes a mention a modifier
+_BARE_GOVERNMENT = ("政府", "人民政府")
+# Subjects that may be only described (a place, a kind of enterprise) rather than addressed.
+_PLACES_AND_KINDS = (ActorCategory.lower_government, ActorCategory.enterprises_institutions)
+
+
+def coordinated(text: str, a: Mention, b: Mention) -> bool:
+    """Is b coordinated with a (b follows a)? A conjunction between them (各级政府及其有关部门),
+    or nothing: two distributive units in a row (各乡镇各部门) or 党委政府 (a party
+    committee and the government beside it); 全市各乡镇 is a qualifier and a unit."""
+    gap = text[a.end : b.start]
+    if gap:
+        return CONNECTOR.match(gap) is not None
+    if a.text.startswith("各") and b.text.startswith("各"):
+        return True
+    return a.category is ActorCategory.party_committee and b.text in _BARE_GOVERNMENT
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,9 @@ class Cues:
         self.shared_heads = tuple(s.shared_heads)
         self.qualifiers = set(s.qualifiers)
         self.modifier_followers = set(s.modifier_followers)
+        self.copulas = set(s.copulas)
+        self.roles = tuple(s.roles)
+        self.assigning = tuple(s.assigning)
         self._containing: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def containing(self, word: str) -> tuple[tuple[str, int], ...]:
@@ -82,7 +101,13 @@ def _valid_trigger(
         return False
     after = pos + len(word)
     if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
-        return False  # 勇于负责， : intransitive, no task follows
+        # 勇于负责， : intransitive, no task follows; 由县住建局牵头， assigns the work after
+        # it; 负主体责任 and 负总责 name the duty themselves.
+        return (word in cues.assigning and "由" in text[clause_start:pos]) or (
+            word.startswith("负") and len(word) > 2
+        )
+    if text.startswith("的", after):
+        return False  # 党政一把手负总责的责任制: a noun phrase
     # `我们应当做的`, `必须坚持的原则是`: the trigger sits inside a noun phrase.
     if re.match(r"[\u4e00-\u9fa5]{1,6}?的[\u4e00-\u9fa5]{0,3}(?:是|[，,])", text[after:end]):
         return False
@@ -150,8 +175,16 @@ class Clause:
         aliases = self.lexicon.aliases
         if m.text == head:  # jieba cut 财政/部门: the word before is the head's modifier
             w = next((w for w in self.words if w.end == m.start), None)
-            if w is not None and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", w.text) and not self._is_verb(w.text):
+            opens = w is not None and not self.text[self.start : w.start].strip("各有关相")
+            if (
+                w is not None
+                and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", w.text)
+                # 执法部门要…: a clause-initial modifier names the unit, whatever its tag
+                and (not self._is_verb(w.text) or self.nlp.tag(w.text) == "vn" or opens)
+            ):
                 m = Mention(aliases.get(w.text + head, m.category), w.text + head, w.start, m.end)
+        if m.text == head and self.text[self.start : m.start].endswith("等"):
+            return self._listed_with_deng(m, head)
         listed = re.search(r"((?:[\u4e00-\u9fa5]{2,4}、)+)$", self.text[self.start : m.start])
         if listed is None or m.text == head:
             return [m]
@@ -160,6 +193,22 @@ class Clause:
             bare = re.sub(r"^(?:各级|各|有关|相关)", "", piece)
             at = pos + len(piece) - len(bare)
             out.append(Mention(aliases.get(bare + head, m.category), bare, at, at + len(bare)))
+            pos += len(piece) + 1
+        return [*out, m]
+
+    def _listed_with_deng(self, m: Mention, head: str) -> list[Mention]:
+        """发改、财政、自然资源等部门: each listed word with the head, and the head itself."""
+        listed = re.search(
+            r"(?:^|[，,：:])((?:[\u4e00-\u9fa5]{2,6}、)*[\u4e00-\u9fa5]{2,6})等$",
+            self.text[self.start : m.start],
+        )
+        if listed is None:
+            return [m]
+        out, pos = [], self.start + listed.start(1)
+        for piece in listed.group(1).split("、"):
+            out.append(
+                Mention(self.lexicon.aliases.get(piece + head, m.category), piece, pos, pos + len(piece))
+            )
             pos += len(piece) + 1
         return [*out, m]
 
@@ -175,6 +224,12 @@ class Clause:
         for w in self.words:
             if w.start < m.end < w.end and w.text not in self.lexicon.aliases and self.nlp.tag(w.text) != "x":
                 return None  # 党领导人民: jieba reads 领导/人民, not 领导人
+            if (
+                w.start < m.start < w.end
+                and w.text not in self.lexicon.aliases
+                and self.nlp.tag(w.text) != "x"
+            ):
+                return None  # 健全党委: jieba reads 健全/党委, not 全党
         if m.text not in self.lexicon.aliases:
             # A unit rule matched from a verb on (发展企业集团): the name starts after it.
             for w in self.words:
@@ -222,10 +277,17 @@ class Clause:
         tail = self._group_tail(m, mentions)
         if self.text.startswith("的", tail.end) and not self.is_duty(tail):
             return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
-        if any(o.start == m.end for o in mentions):
+        if any(o.start == m.end and not coordinated(self.text, m, o) for o in mentions):
             return True  # 全市政府系统各级党委: a qualifier of the next mention
+        if tail is not m and any(
+            o.start == tail.end and not coordinated(self.text, tail, o) for o in mentions
+        ):
+            return True  # 各乡镇、各部门主要负责同志: owners listed before the role
+        if self._topic(m, mentions):
+            return True  # 社区是…防线，要…: a topic that names no one responsible
         nxt = self._next_word(m.end)
-        if nxt is not None and nxt.start == m.end and m.end not in self.triggers:
+        listed = any(o.start == m.end for o in mentions)  # 各乡镇各部门: coordinated, no qualifier
+        if nxt is not None and nxt.start == m.end and m.end not in self.triggers and not listed:
             word = nxt.text
             if word in self.cues.saying:
                 self.resets_carry = True
@@ -240,7 +302,7 @@ class Clause:
                 return True  # 政府工作, 领导班子内部: the mention modifies a noun
             if self._is_verb(word) and nxt.end in self.triggers:
                 return True  # 企业改制要…: the subject is an activity (国有企业改革要…)
-            if word in self.cues.pivots:
+            if word in self.cues.pivots and word not in self.cues.copulas:
                 return True  # 中共中央号召…要: the one who asks, not the one asked
             if word in self.cues.modifier_followers and not any(o.start == nxt.end for o in mentions):
                 return True  # 国家各项惠民政策…要: the mention modifies the noun phrase
@@ -255,8 +317,15 @@ class Clause:
             if "的" in between and not re.match(r"[在于从对同]", between):
                 return True
         prefix = [w for w in self.words if w.end <= m.start and not _covered(w, mentions)]
-        if any(w.text in self.cues.governors for w in prefix):
+        if any(w.text in self.cues.copulas for w in prefix) and not self._directly_before_trigger(m):
+            return True  # 城市是人民的城市: a predicate noun (关键是各级政府要… aside)
+        if any(w.text in self.cues.governors for w in prefix) and not self._assigned_by_you(m, prefix):
             return True
+        edge = m.start
+        while m.text.endswith(self.cues.shared_heads) and prefix and prefix[-1].end == edge:
+            if self.nlp.tag(prefix[-1].text) != "vn":
+                break
+            edge = prefix.pop().start  # 应急管理部门, 行政审批部门: verbal nouns before 部门 name it
         # A verb before the mention makes it an object, unless a relative clause ends
         # in 的 right before it (亏损的企业), or a pivot verb makes it the subject of a
         # trigger that follows directly (要求我们必须…, 关键是各级政府要…).
@@ -267,13 +336,49 @@ class Clause:
         verbs = [
             w.text
             for i, w in enumerate(tail_words)
-            if self._is_verb(w.text)
+            if (self._is_verb(w.text) and w.text not in self.cues.qualifiers)
             # 印发了: an aspect particle marks a verb whatever jieba's tag says
             or (i + 1 < len(tail_words) and tail_words[i + 1].text in ("了", "着", "过"))
         ]
         if not verbs:
             return False
         return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
+
+    def _topic(self, m: Mention, mentions: list[Mention]) -> bool:
+        """Is the mention a place or a kind of unit described by `X（都）是 Y`? Then the work
+        after it is the speaker's (`社区是…第一道防线，要…`, `各类市场主体都是…建设者，要…平等
+        对待`). People and bodies carry into the next clause (`一把手是第一责任人，要…`,
+        `网格员是…“前哨”，要…`, 我们党是…，必须… of ANNOTATION.md §3), and so does a place or
+        unit that Y names as the one responsible (`企业是…责任主体，必须…`: a role word ending
+        the clause; `城市是人民的城市` names no one). 是 before a trigger (关键是各级政府要) is
+        no topic."""
+        if any(o.start >= m.end and coordinated(self.text, m, o) for o in mentions):
+            return False  # 各级干部特别是领导干部: 特别是 joins, no 是 of a topic
+        w = self._next_word(m.end)
+        while w is not None and w.text in self.cues.adverbs:
+            w = self._next_word(w.end)
+        if w is None or w.text not in self.cues.copulas:
+            return False
+        if any(t >= w.end for t in self.triggers) or m.category not in _PLACES_AND_KINDS:
+            return False
+        rest = self.text[w.end : self.end].rstrip("”’\"'」』")
+        return not any(rest.endswith(r) for r in self.cues.roles)
+
+    def _assigned_by_you(self, m: Mention, prefix: list[_Word]) -> bool:
+        """`由县住建局牵头，…配合`: 由 names who leads or answers for the work (the
+        noun phrase `由地方政府负责…的新体制` aside)."""
+        governors = [w for w in prefix if w.text in self.cues.governors]
+        if [w.text for w in governors] != ["由"] or prefix[-1] is not governors[-1]:
+            return False
+        t = next((t for t in self.triggers if t >= m.end), None)
+        if t is None or not self._directly_before_trigger(m):
+            return False
+        word = next((w for w in self.cues.assigning if self.text.startswith(w, t)), None)
+        if word is None:
+            return False
+        # 由县财政局负责保障的资金要…: the 由-phrase modifies a later subject.
+        de = self.text.find("的", t, self.end)
+        return de < 0 or not any(o > de for o in self.triggers)
 
     def _is_verb(self, word: str) -> bool:
         tag = self.nlp.tag(word)
@@ -294,7 +399,7 @@ class Clause:
         """The last mention coordinated with m (各级政府及其有关部门 → 有关部门)."""
         tail = m
         for o in mentions:
-            if o.start >= tail.end and CONNECTOR.match(self.text[tail.end : o.start]):
+            if o.start >= tail.end and coordinated(self.text, tail, o):
                 tail = o
         return tail
 

@@ -38,6 +38,7 @@ class DeadlineCues(BaseModel):
     framing_after: list[str] = Field(default_factory=list)
     not_before: list[str] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)
+    figure_clause: list[str] = Field(default_factory=list)
     past_markers: list[str] = Field(default_factory=list)
     year_openers: list[str] = Field(default_factory=list)
     bounding_before: list[str] = Field(default_factory=list)
@@ -94,6 +95,9 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
             break
     if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
         return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
+    clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
+    if any(w in clause for w in c.figure_clause):
+        return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
     if any(w in text[s:e] for w in c.past_markers):

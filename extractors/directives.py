@@ -274,12 +274,12 @@ def _verbish(word: str, tag: str) -> bool:
     w = _words()
     if word in w["not_work"]:
         return False
-    if tag.startswith("v") or word in w["verbs"]:
+    if tag.startswith("v") or word in w["verbs"] or word in w["misread_verbs"]:
         return True
-    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`).
+    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`, `深刻领会`).
     return (
         len(word) >= 4
-        and tag_of(word[-2:]).startswith("v")
+        and (tag_of(word[-2:]).startswith("v") or word[-2:] in w["misread_verbs"])
         and (
             word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
         )

@@ -37,6 +37,9 @@ class UnitRule(BaseModel):
 
     category: ActorCategory
     pattern: str
+    by_head: bool = Field(
+        default=False, description="a name that ends in an alias takes its category (县委巡察办 → 巡察办)"
+    )
     note: str | None = None
 
     @field_validator("pattern")
@@ -79,6 +82,13 @@ class SubjectCues(BaseModel):
     qualifiers: list[str] = Field(default_factory=list, description="may stand between 的 and a mention")
     modifier_followers: list[str] = Field(
         default_factory=list, description="after a mention, make it a modifier (国家各项政策)"
+    )
+    copulas: list[str] = Field(default_factory=list, description="是: `X 是 <role>，要…` makes X the topic")
+    roles: list[str] = Field(
+        default_factory=list, description="after `X 是`, name X as the one responsible (第一责任人, 责任主体)"
+    )
+    assigning: list[str] = Field(
+        default_factory=list, description="triggers that make `由 X …` an assignment (由 X 牵头)"
     )
     shared_heads: list[str] = Field(
         default_factory=list, description="heads one list shares (审计、监察、财政部门 → 审计部门 …)"

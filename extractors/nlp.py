@@ -66,7 +66,7 @@ class ActorNLP:
             self.nlp.vocab.strings[c.value]: c for c in ActorCategory
         }
         self.categories[self.nlp.vocab.strings["NOT_ACTOR"]] = None
-        self.rules = [(re.compile(r.pattern), r.category) for r in lexicon.rules]
+        self.rules = [(re.compile(r.pattern), r.category, r.by_head) for r in lexicon.rules]
 
     def char_doc(self, text: str) -> Doc:
         return Doc(self.nlp.vocab, words=list(text), spaces=[False] * len(text))
@@ -83,9 +83,20 @@ class ActorNLP:
         doc = self.char_doc(text[start:end])
         # (start, end, category); aliases first so that they win ties with rules.
         found = [(start + s, start + e, self.categories[m]) for m, s, e in self.matcher(doc)]
-        for rx, category in self.rules:
-            found.extend((m.start(), m.end(), category) for m in rx.finditer(text, start, end))
+        for rx, category, by_head in self.rules:
+            for m in rx.finditer(text, start, end):
+                c = self.head_category(m.group(), category) if by_head else category
+                found.append((m.start(), m.end(), c))
         return [Mention(c, text[s:e], s, e) for s, e, c in longest_first(found) if c is not None]
+
+    def head_category(self, name: str, category: ActorCategory) -> ActorCategory:
+        """A unit a rule found takes the category of the longest alias it ends in, its head
+        (县委巡察办 is a 巡察办, 县纪委监委 a 纪委监委); else the rule's."""
+        for k in range(1, len(name) - 1):
+            head = self.lexicon.aliases.get(name[k:])
+            if head is not None:
+                return head
+        return category
 
     def words(self, text: str) -> list[str]:
         """jieba words of a short piece (a clause), with the lexicon as user dictionary."""

@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from extractors.cuedata import outline_cues
-from extractors.markers import Marker, continuations, line_marker, opens_paragraph
+from extractors.markers import Marker, _inline_hits, continuations, line_marker, opens_paragraph
 from extractors.text import (
     BREAK,
     Span,
@@ -32,6 +32,10 @@ from extractors.text import (
 HEADING = "heading"  # the family name of unnumbered section headings
 _HEADING_RANK = -1
 _FRONT_MATTER_LINES = 8
+# A send-off runs to at most this many paragraphs.
+_SEND_OFF_MAX = 6
+# Paragraphs a list's later member looks back for its first members standing inline.
+_INLINE_LOOK_BACK = 3
 # Families whose single member is ordinary prose (`首先，我代表…`, a lone dash line).
 _NEEDS_PAIR = ("sequence", "dash")
 
@@ -70,6 +74,7 @@ class Outline:
     paras: list[Span]  # the speech's paragraphs, front matter and end matter left out
     closing: list[Span]  # closing paragraphs (让我们…), outside every section
     closing_heading: bool  # the closing stands under a heading of its own (结束语)
+    end_matter: Node | None = None  # notes after the speech (名词解释): a section of its own
 
     def paras_in(self, start: int, end: int) -> list[Span]:
         """Paragraphs starting in [start, end). A paragraph whose marker stands after
@@ -133,21 +138,47 @@ def closing_start(text: str, paras: list[Span]) -> int | None:
     """Where the closing send-off begins (`同志们！…让我们…`), or None.
 
     The closing is the last paragraph, reaching back to the last paragraph among the
-    final three that opens with an address; it must sound like a send-off.
+    final three that opens with an address; it must sound like a send-off (a send-off
+    phrase, or a last paragraph that ends with `！`). A party report's or a leader's
+    send-off may run longer (`同志们！在…道路上…`, then `全党必须…`, then `让我们…`): it
+    starts at the first paragraph after the last enumerated one that opens with a
+    speech's address (`同志们！`): a congress of deputies' `各位代表！` also opens the last
+    parts of the work (defence, Hong Kong, foreign policy), a speech's does not.
     """
     if not paras:
         return None
+    last = text[paras[-1].start : paras[-1].end]
+    if not _sounds_like_send_off(text[paras[-min(len(paras), _SEND_OFF_MAX)].start : paras[-1].end], last):
+        return None
+    long_block = _long_send_off(text, paras)
+    if long_block is not None:
+        return long_block
     tail = paras[-3:]
     block = next((i for i in range(len(tail) - 1, -1, -1) if _opens_with_address(text, tail[i])), None)
-    last = text[paras[-1].start : paras[-1].end]
     if block is None:
         if not last.startswith(tuple(_words("closing_openers"))):
             return None
         block = len(tail) - 1
-    body = text[tail[block].start : paras[-1].end]
-    if not any(w in body for w in _words("closing_phrases")):
+    if not _sounds_like_send_off(text[tail[block].start : paras[-1].end], last):
         return None
     return tail[block].start
+
+
+def _sounds_like_send_off(body: str, last: str) -> bool:
+    return any(w in body for w in _words("closing_phrases")) or last.rstrip().endswith(("！", "!"))
+
+
+def _long_send_off(text: str, paras: list[Span]) -> int | None:
+    tail = paras[-_SEND_OFF_MAX:]
+    marked = [i for i, p in enumerate(tail) if line_marker(text, p) is not None]
+    if not marked and not any(line_marker(text, p) is not None for p in paras[: -len(tail)]):
+        return None  # a speech with no enumerated parts has no send-off of its own
+    speech_address = tuple(_words("send_off_addresses"))
+    for p in tail[marked[-1] + 1 if marked else 0 :]:
+        if not text.startswith(speech_address, p.start) or address_prefix(text, p.start, p.end) == p.start:
+            continue
+        return p.start
+    return None
 
 
 def is_heading_line(text: str, para: Span, max_len: int) -> bool:
@@ -189,6 +220,10 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             markers[p.start] = m
             prev_para[m.start] = paras[i - 1].start if i else 0
             extra.extend(continuations(text, m, p))
+    for hit, para_start in _inline_starts(text, paras, markers):
+        extra.append(hit)
+        # It nests under a marker of its rank only when it stands in that marker's paragraph.
+        prev_para[hit.start] = para_start
     closing_words = tuple(_words("closing_headings"))
     first_numbered = min((m.start for m in markers.values() if m.family.rank == 0), default=len(text) + 1)
     # Headings of one document share a style: comma-free ones when there are enough of
@@ -210,6 +245,13 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
     top_family = (
         None if top_unnumbered else next((m.name for _, m in items if m and m.family.rank == 0), None)
     )
+    if not top_unnumbered and top_family is None:
+        # No `一、`: the outermost list the speech has is its sections (`第一，…第六，`);
+        # what stands before its first member is the opening, no section (ANNOTATION.md §1).
+        outer = _outermost_list(list(markers.values()))
+        if outer is not None:
+            top_family = outer.name
+            items = [(start, m) for start, m in items if start >= outer.start]
 
     stack = [root]
     for start, m in items:
@@ -239,11 +281,54 @@ def build_tree(text: str, paras: list[Span], body_end: int) -> Node:
             # not the next of an open list, nor the start of a new one: plain text
             # (an excerpt may open at `二、`: the first section marker is taken as is)
             continue
-        node = Node(m.name, m.family.rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
+        rank = 0 if m.name == top_family else m.family.rank
+        node = Node(m.name, rank, m.ordinal, _marker_text(text, m), m.start, m.end, m.inline)
         _attach(stack, node)
     _prune_lonely(root)
     _close(root, body_end)
     return root
+
+
+def _inline_starts(text: str, paras: list[Span], markers: dict[int, Marker]) -> list[tuple[Marker, int]]:
+    """First members of lists that begin inline and go on at the start of paragraphs:
+    `继续实施积极的财政政策。一是…` ⏎ `二是…` ⏎ `三是…`. A paragraph opening with `二是`
+    whose `一是` no earlier paragraph opens looks back (over plain paragraphs) for a
+    paragraph that ends with the list's first members, counted 1, 2 … inline."""
+    out: list[tuple[Marker, int]] = []
+    for i, p in enumerate(paras):
+        m = markers.get(p.start)
+        if m is None or not m.family.inline or m.family.rank < 2 or m.ordinal < 2:
+            continue
+        for q in reversed(paras[max(i - _INLINE_LOOK_BACK, 0) : i]):
+            own = markers.get(q.start)
+            if own is not None and own.family is m.family:
+                break  # the list is open on lines of its own
+            chain: list[Marker] = []
+            for hit in _inline_hits(text, m.family, own.end if own else q.start, q.end):
+                if hit.ordinal == len(chain) + 1:
+                    chain.append(hit)
+                elif hit.ordinal == 1:
+                    chain = [hit]
+            if chain and len(chain) == m.ordinal - 1:
+                out.extend((hit, q.start) for hit in chain)
+                break
+            if own is not None:
+                break
+    return out
+
+
+def _outermost_list(markers: list[Marker]) -> Marker | None:
+    """The first member of the outermost list of paragraph markers: of the families that
+    count 1, 2 … at the start of paragraphs, the one usually highest (rank), then the first."""
+    best: Marker | None = None
+    for m in markers:
+        if m.ordinal != 1 or m.family.rank > 1:
+            continue
+        if not any(n.family is m.family and n.ordinal == 2 and n.start > m.start for n in markers):
+            continue
+        if best is None or (m.family.rank, m.start) < (best.family.rank, best.start):
+            best = m
+    return best
 
 
 def _prune_lonely(node: Node) -> None:
@@ -305,8 +390,9 @@ def parse_outline(text: str) -> Outline:
         ),
         None,
     )
+    after: list[Span] = []
     if cut is not None:
-        paras = paras[:cut]
+        paras, after = paras[:cut], paras[cut:]
     body_end = paras[-1].end if paras else len(text)
     close_at = closing_start(text, paras)
     closing = [p for p in paras if close_at is not None and p.start >= close_at]
@@ -320,7 +406,12 @@ def parse_outline(text: str) -> Outline:
     )
     if close_at is not None and not closing_heading:
         _clip(root, close_at)
-    return Outline(text, root, paras, closing, closing_heading)
+    notes = None
+    if after:
+        # Material after the speech is a section of kind `other` with no requirements (§2).
+        notes = Node(HEADING, _HEADING_RANK, 0, "", after[0].start, after[0].start, end=after[-1].end)
+        _attach([root], notes)
+    return Outline(text, root, paras, closing, closing_heading, notes)
 
 
 def _clip(node: Node, end: int) -> None:

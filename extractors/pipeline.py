@@ -14,7 +14,7 @@ from extractors.directives import one_speech
 from extractors.outline import HEADING, Outline, heading_of, parse_outline
 from extractors.requirements import drafts_for
 from extractors.sections import classify_section
-from extractors.text import BREAK, Span
+from extractors.text import BREAK, Span, Visible
 from schemas import ActorAssignment, Extraction, Requirement, Section, SectionKind, Speech
 
 
@@ -31,13 +31,19 @@ def requirement_id(source: str, path: str, text: str) -> str:
 def _sections(outline: Outline) -> list[tuple[Section, object]]:
     text = outline.text
     out = []
+    speech = [n for n in outline.root.children if n is not outline.end_matter]
     for node in outline.root.children:
         para = outline.para_at(node.start)
+        if node is outline.end_matter:
+            line_end = text.find("\n", node.start)
+            para = Span(node.start, node.end if line_end < 0 else min(line_end, node.end))
         heading = heading_of(text, node, para.end if para else None)
         end = node.end
         while end > node.start and text[end - 1].isspace():
             end -= 1
-        if outline.closing_heading and node is outline.root.children[-1]:
+        if node is outline.end_matter:
+            kind = SectionKind.other
+        elif outline.closing_heading and node is speech[-1]:
             kind = SectionKind.closing
         else:
             kind = classify_section(outline, node, heading)
@@ -127,20 +133,36 @@ def extract_text(text: str, speech: Speech) -> Extraction:
         return _extract(text, speech)
 
 
-def _extract(text: str, speech: Speech) -> Extraction:
+def _extract(source: str, speech: Speech) -> Extraction:
+    """Every stage reads the speech with its invisible characters taken out (`Visible`);
+    offsets go back to the text as written, so `text == source[char_start:char_end]`."""
+    seen = Visible.of(source)
+    text = seen.text
     outline = parse_outline(text)
     flat = _Unwrapped.of(outline)
     sections: list[Section] = []
     requirements: list[Requirement] = []
     for section, node in _sections(outline):
-        sections.append(section)
+        sections.append(
+            section.model_copy(
+                update={
+                    "char_start": seen.source(section.char_start),
+                    "char_end": seen.source_end(section.char_end),
+                }
+            )
+        )
         if section.kind is not SectionKind.tasks:
             continue
         for d in drafts_for(outline, node):
-            body = text[d.span.start : d.span.end]
+            start, end = seen.source(d.span.start), seen.source_end(d.span.end)
+            body = source[start:end]
             deadline, deadline_date = find_deadline(
                 flat.text, flat.span(d.span), flat.own(d.parent_own), speech.year
             )
+            actors = [
+                a if a.char_start is None else a.model_copy(update={"char_start": seen.source(a.char_start)})
+                for a in flat.actors(d.span, d.parent_own)
+            ]
             requirements.append(
                 Requirement(
                     id=requirement_id(speech.source, d.path, body),
@@ -148,9 +170,9 @@ def _extract(text: str, speech: Speech) -> Extraction:
                     label=d.label,
                     heading=d.heading,
                     text=body,
-                    char_start=d.span.start,
-                    char_end=d.span.end,
-                    actors=flat.actors(d.span, d.parent_own),
+                    char_start=start,
+                    char_end=end,
+                    actors=actors,
                     deadline=deadline,
                     deadline_date=deadline_date,
                     measures=list(d.measures),

@@ -134,33 +134,55 @@ class _Builder:
             )
 
     # -- the walk ------------------------------------------------------------
-    def visit(self, node: Node, path: str, label: str, depth: int, parent_own: Span | None) -> None:
+    def visit(
+        self, node: Node, path: str, label: str, depth: int, parent_own: Span | None, end: int | None = None
+    ) -> None:
         if node.children:
             first = node.children[0]
             before = self.units(node, self.paras(node.start, first.start))
             listed = all(c.rank == 2 for c in node.children)
-            if listed and node.rank < 2 and depth == 2 and len(before) >= 2:
+            # Paragraph items with a list hanging under one of them: in a group, or in a
+            # section whose paragraphs carry lists of their own (`主要考虑：一是…；二是…`).
+            items_level = depth == 2 or (depth == 1 and any(self.carries_list(u) for u in before))
+            # Lists begun inside paragraphs, more than one: each hangs under its paragraph.
+            inline_lists = first.inline and len(_runs(node.children)) > 1
+            if listed and node.rank < 2 and items_level and (len(before) >= 2 or inline_lists):
                 self.paragraph_items(node, path, label, before, node.children)
                 return
             own = _trim(self.text, node.start, first.start)
             for child in node.children:
                 self.visit(child, f"{path}.{child.index}", label + child.marker, depth + 1, own)
             return
-        paras = self.paras(node.start, node.end)
+        node_end = node.end if end is None else min(end, node.end)
+        paras = self.paras(node.start, node_end)
         if depth <= 2 and node.rank < 2:
-            self.paragraph_items(node, path, label, self.units(node, paras), [])
+            self.paragraph_items(node, path, label, self.units(node, paras), [], parent_own)
         elif paras or node.inline:
-            end = paras[-1].end if paras else node.end
-            self.whole(node, path, label, _trim(self.text, node.start, min(end, node.end)), parent_own)
+            stop = paras[-1].end if paras else node_end
+            self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
 
     def whole(self, node: Node, path: str, label: str, span: Span, parent_own: Span | None) -> None:
-        items = inline_list(self.text, node.body_start, span.end)
+        items = self.inline_items(node.body_start, span.end)
         if items:
             self.emit_inline(path, label, items, span.end, _trim(self.text, node.start, items[0].start))
             return
         para = self.o.para_at(node.start)
         heading = heading_of(self.text, node, para.end if para else None)
         self.emit(path, label, heading, span, parent_own, node.body_start, True)
+
+    def inline_items(self, start: int, end: int) -> list[Marker]:
+        """The list standing inside text[start:end], unless it only gives reasons or
+        principles (`第一，我国是…；第二，…`): most of its members ask for nothing (§2)."""
+        items = inline_list(self.text, start, end)
+        asking = 0
+        for k, m in enumerate(items):
+            stop = items[k + 1].start if k + 1 < len(items) else end
+            words = self.o.unwrapped(m.end, stop)
+            asking += asks_for_something(words, Span(0, len(words)))
+        return items if 2 * asking >= len(items) else []
+
+    def carries_list(self, u: _Unit) -> bool:
+        return bool(self.inline_items(u.head, u.end))
 
     def units(self, node: Node, paras: list[Span]) -> list[_Unit]:
         out: list[_Unit] = []
@@ -183,7 +205,13 @@ class _Builder:
         return out
 
     def paragraph_items(
-        self, node: Node, path: str, label: str, units: list[_Unit], listed: list[Node]
+        self,
+        node: Node,
+        path: str,
+        label: str,
+        units: list[_Unit],
+        listed: list[Node],
+        parent_own: Span | None = None,
     ) -> None:
         head_para = self.marker_para(node)
         own = None
@@ -200,25 +228,79 @@ class _Builder:
                 if head_para
                 else _heading_at(self.text, u.head, u.paras[0].end)
             )
-            items = inline_list(self.text, u.head, u.end)
+            items = self.inline_items(u.head, u.end)
             if items:
                 self.emit_inline(path, label, items, u.end, _trim(self.text, node.start, items[0].start))
             else:
-                self.emit(path, label, heading, span, own, u.head)
+                # The group is itself the requirement: its parent is the node above it,
+                # whose own text (`各级党委要…` before `第一，`) it inherits from (§3).
+                self.emit(path, label, heading, span, parent_own, u.head)
+            return
+        if listed:
+            self.items_with_lists(node, path, label, units, listed, own)
             return
         for k, u in enumerate(units, start=1):
-            upath = f"{path}.{k}"
-            if listed and k == len(units):
-                lead = _trim(self.text, u.start, listed[0].start)
-                for child in listed:
-                    self.visit(child, f"{upath}.{child.index}", label + child.marker, 3, lead)
-                continue
-            items = inline_list(self.text, u.head, u.end)
-            if items:
-                self.emit_inline(upath, label, items, u.end, _trim(self.text, u.start, items[0].start))
-                continue
-            heading = _heading_at(self.text, u.head, u.paras[0].end)
-            self.emit(upath, label, heading, _trim(self.text, u.start, u.end), own, u.head)
+            self.plain_item(f"{path}.{k}", label, u, own)
+
+    def plain_item(self, upath: str, label: str, u: _Unit, own: Span | None) -> None:
+        items = self.inline_items(u.head, u.end)
+        if items:
+            self.emit_inline(upath, label, items, u.end, _trim(self.text, u.start, items[0].start))
+            return
+        heading = _heading_at(self.text, u.head, u.paras[0].end)
+        self.emit(upath, label, heading, _trim(self.text, u.start, u.end), own, u.head)
+
+    def items_with_lists(
+        self, node: Node, path: str, label: str, units: list[_Unit], listed: list[Node], own: Span | None
+    ) -> None:
+        """Paragraph items, some of which lead a list (§2): each list hangs under the
+        paragraph that introduces it or carries its first members; the other paragraphs,
+        before and after it, stay items. A list begun inline in its lead paragraph ends
+        with the paragraph of its last member."""
+        runs = _runs(listed)
+        k = 0
+        pending = units
+        for r, run in enumerate(runs):
+            nxt = runs[r + 1][0] if r + 1 < len(runs) else None
+            for u in pending[:-1]:
+                k += 1
+                self.plain_item(f"{path}.{k}", label, u, own)
+            lead_unit = pending[-1] if pending else None
+            if lead_unit is not None:
+                k += 1
+            upath = f"{path}.{max(k, 1)}"
+            lead = _trim(self.text, lead_unit.start if lead_unit else node.start, run[0].start)
+            end = self.run_end(node, run, nxt)
+            for j, child in enumerate(run, start=1):
+                stop = end if child is run[-1] else None
+                self.visit(child, f"{upath}.{j}", label + child.marker, 3, lead, stop)
+            after_end = nxt.start if nxt is not None else node.end
+            pending = self.units(node, self.paras(end, after_end)) if end < after_end else []
+        for u in pending:
+            k += 1
+            self.plain_item(f"{path}.{k}", label, u, own)
+
+    def run_end(self, node: Node, run: list[Node], nxt: Node | None) -> int:
+        """Where a list's last member ends: its own paragraph, for a list begun inline;
+        else the paragraph that carries the next list's first members, or the next list."""
+        last_para = self.o.para_at(run[-1].start)
+        if run[0].inline and last_para is not None:
+            return last_para.end
+        if nxt is None:
+            return node.end
+        carrier = self.o.para_at(nxt.start) if nxt.inline else None
+        return carrier.start if carrier is not None else nxt.start
+
+
+def _runs(listed: list[Node]) -> list[list[Node]]:
+    """The lists among a node's item children: a new one starts where the count starts again."""
+    runs: list[list[Node]] = []
+    for child in listed:
+        if not runs or (child.ordinal == 1 and runs[-1][-1].ordinal >= 1):
+            runs.append([child])
+        else:
+            runs[-1].append(child)
+    return runs
 
 
 def drafts_for(outline: Outline, section: Node) -> list[RequirementDraft]:

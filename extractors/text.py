@@ -215,7 +215,10 @@ def paragraphs(text: str) -> list[Span]:
         if is_address_only(body):
             prev = None
             continue
-        runs = prev is not None and wrap is not None and _runs_on(wrap, prev, line, body)
+        if wrap is None:
+            runs = prev is not None and _breaks_mid_sentence(text, out[-1], prev, line, body)
+        else:
+            runs = prev is not None and _runs_on(wrap, prev, line, body)
         if runs is False:
             out.append(line.span)
         else:
@@ -224,6 +227,58 @@ def paragraphs(text: str) -> list[Span]:
                 doubtful.append(line.span.start)
         prev = line
     return _split_at_topic_sentences(text, out, doubtful) if doubtful else out
+
+
+def _breaks_mid_sentence(text: str, para: Span, prev: Line, line: Line, body: str) -> bool:
+    """In text with no wrap layout, a line broken inside a word (`适当控⏎制信贷规模`)
+    continues on the next: the paragraph so far is longer than a heading, its last line
+    stops inside a word (or on a comma or an opening bracket), and the next line follows
+    without a blank line and opens with a word, not with an enumerator."""
+    if line.gap or prev.done:
+        return False
+    last = text[prev.span.end - 1]
+    if body[0] in _BRACKET_CLOSE and len(flat(text[para.start : para.end])) > 1:
+        return True  # `…实施《⏎纲要⏎》的…`: a title put on a line of its own
+    open_clause = last in _CLAUSE_OPEN
+    if not (open_clause or _word_char(last)) or not _word_char(body[0]):
+        return False
+    limits = outline_cues()["limits"]
+    # A heading line may end on a word, or on a comma only when it is long.
+    heading_max = int(limits.get("comma_heading_max" if open_clause else "section_heading_max", 25))
+    if len(flat(text[para.start : para.end])) <= heading_max or _opens_with_marker(body):
+        return False
+    if para.start == prev.span.start and _opens_with_marker(text[para.start : para.end], headings_only=True):
+        return False  # `（三）…的建设` on a line of its own: a heading
+    if open_clause:
+        return True  # `…校企合作，⏎深入实施…`, `根据《⏎…`: the sentence goes on
+    return _word_across(text[max(prev.span.end - _WORD_WINDOW, prev.span.start) : prev.span.end], body)
+
+
+# A line that stops on these has left its sentence open.
+_CLAUSE_OPEN = "，,、《“‘（("
+_BRACKET_CLOSE = "》”’）)」』"
+
+
+# Characters on each side of a line break that segmentation looks at.
+_WORD_WINDOW = 6
+
+
+def _word_across(before: str, after: str) -> bool:
+    """Does a word run across the break between `before` and `after` (`控⏎制`)? A break
+    between two words (`活了⏎农村`: a paragraph whose 。 was lost) is no wrap."""
+    from extractors.tokens import jieba_tables
+
+    jieba, _tags = jieba_tables()
+    pos = 0
+    for word in jieba.cut(before + after[:_WORD_WINDOW], HMM=False):
+        if pos < len(before) < pos + len(word):
+            return True
+        pos += len(word)
+    return False
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum()  # Han characters are alphanumeric to Python; punctuation is not
 
 
 def _runs_on(wrap: Wrap, prev: Line, line: Line, body: str) -> bool | None:
@@ -327,3 +382,43 @@ BREAK = re.compile(r"\s*\n\s*")  # a line break with the white space around it
 def flat(s: str) -> str:
     """A piece of text on one line: hard wraps and their indentation removed."""
     return BREAK.sub("", s).strip()
+
+
+# Format characters (Unicode category Cf) that show nothing: zero-width space and
+# joiners, word joiner, soft hyphen, byte-order marks mid-text, bidi marks. Pasted text
+# carries them (`各位代表：\u200d`); they must never change how a speech is read.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A text with its invisible characters taken out, and the way back to the text as written.
+
+    Every stage reads `text`; offsets found there go back through `source` / `source_end`,
+    so spans still index the decoded text. Text without such characters is its own copy.
+    """
+
+    text: str
+    kept: tuple[int, ...] | None  # the source offset of each character of `text`; None: the same
+    length: int  # of the source
+
+    @classmethod
+    def of(cls, source: str) -> Visible:
+        if not INVISIBLE.search(source):
+            return cls(source, None, len(source))
+        kept = tuple(i for i, c in enumerate(source) if not INVISIBLE.match(c))
+        return cls("".join(source[i] for i in kept), kept, len(source))
+
+    def source(self, offset: int) -> int:
+        """The source offset of the character at `offset` (the end of the text: the source's)."""
+        if self.kept is None:
+            return offset
+        return self.kept[offset] if offset < len(self.kept) else self.length
+
+    def source_end(self, offset: int) -> int:
+        """The source offset just past the character before `offset` (a span's end)."""
+        if self.kept is None or offset == 0:
+            return offset
+        return self.kept[offset - 1] + 1

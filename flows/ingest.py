@@ -17,6 +17,7 @@ the task's arguments stay plain data that can travel to a Dask worker.
 from __future__ import annotations
 
 import contextlib
+import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -31,12 +32,21 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run, task_run
 
 from flows.report import RunSummary, persist, report_markdown, report_table
-from flows.scan import failed_versions, new_files, scan_corpus
-from flows.work import BATCH_SIZE, Outcome, batch_executor, batches, choose_workers, review_dir, run_batch
+from flows.report import run_line as report_run_line
+from flows.scan import plan_run, scan_corpus
+from flows.work import (
+    BATCH_SIZE,
+    Outcome,
+    batch_executor,
+    batches,
+    choose_workers,
+    load_dictionaries,
+    review_dir,
+    run_batch,
+)
 from store import (
     counts,
     finish_run,
-    known_versions,
     open_db,
     requirements_by_category,
     start_run,
@@ -145,19 +155,22 @@ def ingest_corpus(
     retry_failed: bool = False,
     review_pages: bool = True,
     link_repeats: bool = True,
+    run_line: bool = False,
 ) -> RunSummary:
     """Process the new and changed files of `corpus` into the task database.
 
     With `review_pages`, each stored speech's review page is written to
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
     With `link_repeats`, each stored requirement is linked to the earlier ones asking the same.
+    With `run_line` (served runs), the run ends by printing one line to stdout.
     """
     logger = get_run_logger()
     db = open_db(db_path)
     sync_actor_labels(db)
     run_id = start_run(db)
     files = scan_corpus(Path(corpus))
-    todo = new_files(files, known_versions(db), None if retry_failed else failed_versions(db))
+    plan = plan_run(db, Path(corpus), files, retry_failed=retry_failed)
+    todo = plan.todo
     dask_slots = _dask_slots() if todo else None
     # On Dask the cluster's workers are the processes; the flow's own pool stays off.
     workers = 1 if dask_slots else choose_workers(todo, max_workers)
@@ -173,7 +186,10 @@ def ingest_corpus(
         flow_run_id=flow_run.get_id(),
         runner=f"dask ({dask_slots} workers)" if dask_slots else "thread",
         review_dir=pages,
+        renamed=plan.renamed,
     )
+    if todo and not dask_slots and workers == 1:
+        load_dictionaries()  # extracting in this process: dictionaries in, the loader's scratch freed
     with batch_executor(workers) as pool, _registered(pool) as pool_key:
         # Coarse batches (Prefect stalls under many small task runs), but at least one per
         # process when there are few files, so every worker gets a share.
@@ -194,7 +210,7 @@ def ingest_corpus(
             state = future.wait() or future.state
             outcomes = future.result() if state.is_completed() else _failed_batch(chunk, state)
             for outcome in outcomes:
-                row = persist(db, run_id, outcome, summary, link_repeats)
+                row = persist(db, run_id, outcome, summary, plan.corpus_id, link_repeats)
                 if row.status == "error":
                     logger.warning("not stored: %s: %s", row.file, row.reason)
                 elif row.review_error:
@@ -211,6 +227,9 @@ def ingest_corpus(
     logger.info(
         "run %d: %d requirements stored, %d errors", run_id, summary.requirements_new, len(summary.errors)
     )
+    if run_line:  # not print(): log_prints would turn it into a log record
+        sys.stdout.write(report_run_line(summary) + "\n")
+        sys.stdout.flush()
     return summary
 
 

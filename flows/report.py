@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 
 from extractors.repeats import demands
 from flows.work import Outcome
-from store import record_error, save_extraction
+from store import DEFAULT_CORPUS, record_error, save_extraction
 
 
 @dataclass
@@ -23,6 +24,7 @@ class FileRow:
     reason: str = ""
     review_path: str | None = None  # the review page of the stored version
     review_error: str = ""  # why its page was not written
+    copy_of: str = ""  # the source of this corpus that holds the same bytes (a copy)
 
 
 @dataclass
@@ -40,13 +42,24 @@ class RunSummary:
     flow_run_id: str | None = None
     runner: str = "thread"
     review_dir: str | None = None  # None: review pages switched off
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old, new) sources moved
+
+    @property
+    def copies(self) -> list[tuple[str, str]]:
+        """(copy, original) of the files stored this run whose bytes another source holds."""
+        return [(r.file, r.copy_of) for r in self.files if r.copy_of]
 
 
 def persist(
-    db: Database, run_id: int, outcome: Outcome, summary: RunSummary, link_repeats: bool = True
+    db: Database,
+    run_id: int,
+    outcome: Outcome,
+    summary: RunSummary,
+    corpus: int = DEFAULT_CORPUS,
+    link_repeats: bool = True,
 ) -> FileRow:
-    """Store one outcome: a speech in one transaction, or one `ingest_errors` row. With
-    `link_repeats` its requirements are linked to the earlier ones asking the same."""
+    """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row.
+    With `link_repeats` its requirements are linked to the earlier ones asking the same."""
     f = outcome.file
     if outcome.result is None:
         reason = outcome.error or "unknown error"
@@ -55,15 +68,17 @@ def persist(
         row = FileRow(f.source, "error", reason=reason)
     else:
         keys = demands(outcome.result) if link_repeats else None
-        saved = save_extraction(db, outcome.result, f.source, review_path=outcome.review_path, demands=keys)
+        saved = save_extraction(
+            db, outcome.result, f.source, review_path=outcome.review_path, corpus=corpus, demands=keys
+        )
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
         page = outcome.review_path
         if saved.new:
             summary.requirements_new += saved.requirements
             summary.requirements_repeated += saved.repeats
         elif page:
-            # These bytes are stored under another source (a copy of a speech): that row
-            # keeps its own page, and the one written for this file would be an orphan.
+            # This version was stored meanwhile (another run): that row keeps its own page,
+            # and the one written now would be an orphan.
             if db["speeches"].get(saved.speech_id)["review_path"] != page:
                 Path(page).unlink(missing_ok=True)
             page = None
@@ -74,9 +89,21 @@ def persist(
             ", ".join(f"{c} {n}" for c, n in cats.most_common()),
             review_path=page,
             review_error=outcome.review_error or "",
+            copy_of=saved.copy_of or "",
         )
     summary.files.append(row)
     return row
+
+
+def run_line(s: RunSummary) -> str:
+    """One line a run, for a terminal watching `serve`: when, files new, stored, errors."""
+    stored = sum(r.status == "stored" for r in s.files)
+    extra = f"; renamed {len(s.renamed)}" if s.renamed else ""
+    extra += f"; copies {len(s.copies)}" if s.copies else ""
+    return (
+        f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} run {s.run_id}: {s.files_seen} files, "
+        f"{s.files_new} new, {stored} stored ({s.requirements_new} requirements), {len(s.errors)} errors{extra}"
+    )
 
 
 def page_link(path: str) -> str:
@@ -105,6 +132,12 @@ def report_markdown(s: RunSummary) -> str:
         "|---|---|",
         *(f"| {k} | {n} |" for k, n in s.totals.items()),
     ]
+    if s.renamed:
+        lines += ["", "## Renamed (history kept)", "", "| from | to |", "|---|---|"]
+        lines += [f"| {old.replace('|', '/')} | {new.replace('|', '/')} |" for old, new in s.renamed]
+    if s.copies:
+        lines += ["", "## Copies (stored as their own sources)", "", "| file | same bytes as |", "|---|---|"]
+        lines += [f"| {c.replace('|', '/')} | {o.replace('|', '/')} |" for c, o in s.copies]
     if s.errors:
         lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
         lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
@@ -127,6 +160,7 @@ def report_table(s: RunSummary) -> list[dict[str, Any]]:
             "requirements": r.requirements,
             "by_category": r.by_category,
             "reason": r.reason,
+            "copy_of": r.copy_of,
             "review_page": r.review_path or (f"not written: {r.review_error}" if r.review_error else ""),
         }
         for r in s.files

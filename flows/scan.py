@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from store import corpus_id, known_versions, move_source
 from store import failed_versions as store_failed_versions
 
 # Speech files (extractors.decode.SUFFIXES), plus the office formats it reports as
@@ -66,12 +67,57 @@ def failed_versions(db: Database) -> set[str]:
     return store_failed_versions(db, transient=TRANSIENT)
 
 
-def new_files(files: list[CorpusFile], known: set[str], failed: set[str] | None = None) -> list[CorpusFile]:
+def new_files(
+    files: list[CorpusFile], known: set[tuple[str, str]], failed: set[str] | None = None
+) -> list[CorpusFile]:
     """Files to process: new and changed content, less versions that already failed for good.
 
-    A file whose exact bytes were recorded as unusable (empty, binary, corrupt …) is
+    `known` holds the (source, sha256) of the current versions: a file is known only
+    when its own path holds these bytes, so a copy under another name is new work. A
+    file whose exact bytes were recorded as unusable (empty, binary, corrupt …) is
     not tried again, so its error is recorded once, not every run; the office's fixed
     copy has a new hash and is processed. Unreadable files (no hash) are always retried.
     """
-    skip = known | (failed or set())
-    return [f for f in files if f.sha256 is None or f.sha256 not in skip]
+    failed = failed or set()
+    return [
+        f for f in files if f.sha256 is None or ((f.source, f.sha256) not in known and f.sha256 not in failed)
+    ]
+
+
+def find_renames(files: list[CorpusFile], known: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(old, new) sources of the files renamed since the last run.
+
+    A rename: a stored source is gone from the corpus and a path never stored before
+    holds its current bytes. Several such paths: the first (in scan order) is the
+    rename, the others are copies.
+    """
+    present = {f.source for f in files}
+    stored = {source for source, _ in known}
+    gone: dict[str, list[str]] = {}
+    for source, sha in sorted(known):
+        if source not in present:
+            gone.setdefault(sha, []).append(source)
+    moves = []
+    for f in files:
+        if f.sha256 and f.source not in stored and gone.get(f.sha256):
+            moves.append((gone[f.sha256].pop(0), f.source))
+    return moves
+
+
+@dataclass(frozen=True)
+class Plan:
+    corpus_id: int
+    todo: list[CorpusFile]
+    renamed: list[tuple[str, str]]  # (old, new) sources moved this run
+
+
+def plan_run(db: Database, corpus: Path, files: list[CorpusFile], *, retry_failed: bool = False) -> Plan:
+    """The corpus's id, its renamed files moved (no extraction needed), and the files to extract."""
+    cid = corpus_id(db, corpus)
+    known = known_versions(db, cid)
+    renamed = find_renames(files, known)
+    for old, new in renamed:
+        move_source(db, cid, old, new)
+    if renamed:
+        known = known_versions(db, cid)
+    return Plan(cid, new_files(files, known, None if retry_failed else failed_versions(db)), renamed)

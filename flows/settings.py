@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 ENV_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
@@ -33,3 +34,44 @@ def prefect_session() -> Iterator[None]:
 
     with temporary_settings(updates={"flows.heartbeat_frequency": None}):
         yield
+
+
+def default_prefect_home() -> Path:
+    return Path.home() / ".speechtasks" / "prefect-server"
+
+
+def prefect_home(home: Path | None = None) -> Path:
+    """Where `run` and `serve` keep Prefect's files (its database of runs, its logs).
+
+    `home` (--prefect-home, SPEECHTASKS_PREFECT_HOME) when given, else a PREFECT_HOME
+    the user set, else ~/.speechtasks/prefect-server: never Prefect's global ~/.prefect.
+    """
+    if home:
+        return Path(home).expanduser()
+    if os.environ.get("PREFECT_HOME"):
+        return Path(os.environ["PREFECT_HOME"]).expanduser()
+    return default_prefect_home()
+
+
+def use_prefect_home(home: Path | None = None) -> Path:
+    """Point this process's Prefect, and the processes it starts, at `prefect_home(home)`.
+
+    Call before Prefect is imported: it reads PREFECT_HOME once.
+    """
+    chosen = prefect_home(home)
+    chosen.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(chosen)
+    return chosen
+
+
+def start_prefect() -> None:
+    """Import Prefect and start its embedded server now (unless PREFECT_API_URL names one),
+    so a run can say so; the flow's client then reuses the running server."""
+    from prefect.settings import PREFECT_API_URL
+
+    import flows.ingest  # noqa: F401  (Prefect, the flow and the store)
+
+    if not PREFECT_API_URL.value():
+        from prefect.server.api.server import SubprocessASGIServer
+
+        SubprocessASGIServer().start()

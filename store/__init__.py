@@ -1,5 +1,6 @@
 """The SQLite task database, written and read only through this package (sqlite-utils)."""
 
+from store.corpora import DEFAULT_CORPUS, corpus_id, corpus_root, move_source
 from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
 from store.migrations import migrate
@@ -27,16 +28,20 @@ from store.write import (
 )
 
 __all__ = [
+    "DEFAULT_CORPUS",
     "LEDGER_COLUMNS",
     "BadCursor",
     "SaveResult",
     "TaskPage",
+    "corpus_id",
+    "corpus_root",
     "counts",
     "failed_versions",
     "finish_run",
     "known_versions",
     "ledger_rows",
     "migrate",
+    "move_source",
     "open_db",
     "query_tasks",
     "record_error",

@@ -7,6 +7,8 @@ database upgrades in place.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -332,6 +334,42 @@ def m006_task_order_bigrams(db: Database) -> None:
         db.execute(f"create trigger {name} {body}")
 
 
+def migrate(db: Database) -> None:
+    migrations.apply(db)
+
+
+@migrations()
+def m007_identity_corpus(db: Database) -> None:
+    """A speech's identity is (corpus, source): `corpora`, and per version its `corpus_id`,
+    `copy_of` and `renamed_from`. The same bytes may now be stored under two sources (a copy, or
+    another corpus), so `sha256` is no longer unique; (corpus_id, source, sha256) is.
+
+    Speeches stored before this have no known corpus: they go to corpus 1, whose `root` stays
+    null until the first run claims it (store/corpora.py), so their ids and tracking rows stay.
+    Requirement ids used to be keyed on the file's name alone, so of two current sources with
+    the same name (a/讲话.txt, b/讲话.txt) the one stored last may hold requirements of the
+    other: both are marked `reextract`, and the next run extracts them again (store/write.py
+    gives the lost requirements ids of their own).
+    """
+    db["corpora"].create({"id": int, "root": str, "added_at": str}, pk="id")
+    db["corpora"].create_index(["root"], unique=True)
+    db["corpora"].insert({"id": 1, "root": None, "added_at": None})
+    db["speeches"].add_column("corpus_id", int)
+    db["speeches"].add_column("copy_of", str)
+    db["speeches"].add_column("renamed_from", str)
+    db["speeches"].add_column("reextract", int)
+    db.execute("update speeches set corpus_id = 1")
+    by_name: dict[str, list[str]] = {}
+    for sid, source in db.execute("select id, source from speeches where superseded_by is null"):
+        by_name.setdefault(PurePosixPath(source).name, []).append(sid)
+    shared = [sid for sids in by_name.values() if len(sids) > 1 for sid in sids]
+    for sid in shared:
+        db.execute("update speeches set reextract = 1 where id = ?", [sid])
+    db.execute("drop index idx_speeches_sha256")
+    db["speeches"].create_index(["sha256"])
+    db["speeches"].create_index(["corpus_id", "source", "sha256"], unique=True)
+
+
 REPEATED_REQUIREMENTS = """
 with earlier as (
   select l.rid, e.id as earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
@@ -359,7 +397,7 @@ where r.status = 'active'"""
 
 
 @migrations()
-def m007_repeats(db: Database) -> None:
+def m008_repeats(db: Database) -> None:
     """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
     shingles, hashed; `repeat_bands`: MinHash band key → requirement, the LSH buckets),
     `requirement_links` (a requirement → an earlier one asking the same; by rowid, which
@@ -389,7 +427,3 @@ def m007_repeats(db: Database) -> None:
     )
     db.execute("create index requirement_links_earlier on requirement_links (earlier_rid)")
     db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
-
-
-def migrate(db: Database) -> None:
-    migrations.apply(db)

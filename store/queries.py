@@ -32,9 +32,16 @@ TASK_COLUMNS = (
 )
 
 
-def known_versions(db: Database) -> set[str]:
-    """sha256 of every current speech version (a file reverted to a superseded version is new work)."""
-    return {row["sha256"] for row in db.query("select sha256 from speeches where superseded_by is null")}
+def known_versions(db: Database, corpus: int | None = None) -> set[tuple[str, str]]:
+    """(source, sha256) of every current speech version, of one corpus or of all.
+
+    A file is new work unless its path holds these bytes already: a copy under another
+    name is new, and so is a file reverted to a superseded version, or one the upgrade
+    marked to be extracted again (`reextract`).
+    """
+    sql = "select source, sha256 from speeches where superseded_by is null and not coalesce(reextract, 0)"
+    rows = db.execute(sql + " and corpus_id = ?", [corpus]) if corpus is not None else db.execute(sql)
+    return {(source, sha) for source, sha in rows}
 
 
 def failed_versions(db: Database, *, transient: str = "read-failed") -> set[str]:

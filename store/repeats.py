@@ -118,19 +118,20 @@ def _write_links(
     if not found:
         return 0
     conn = db.conn
-    here = conn.execute(
-        f"select {SPEECH_ORDER.format(s='s')} from speeches s where s.id = ?", [speech_id]
+    *here, sha = conn.execute(
+        f"select {SPEECH_ORDER.format(s='s')}, s.sha256 from speeches s where s.id = ?", [speech_id]
     ).fetchone()
     others = sorted({o for hits in found.values() for o, _ in hits})
     order: dict[int, tuple[str, tuple[int, int]]] = {}
     for part in _chunks(others):
         marks = ",".join("?" * len(part))
-        for rid, sid, year, seq in conn.execute(
-            f"""select r.rowid, r.speech_id, {SPEECH_ORDER.format(s="s")} from requirements r
+        for rid, sid, their_sha, year, seq in conn.execute(
+            f"""select r.rowid, r.speech_id, s.sha256, {SPEECH_ORDER.format(s="s")} from requirements r
                 join speeches s on s.id = r.speech_id where r.rowid in ({marks})""",
             part,
         ):
-            order[rid] = (sid, (year, seq))
+            # a copy of this speech (the same bytes under another source) asks nothing again
+            order[rid] = (speech_id if their_sha == sha else sid, (year, seq))
     rows = []
     linked = 0
     for rid, hits in found.items():

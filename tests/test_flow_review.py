@@ -60,8 +60,8 @@ def test_page_paths_keep_subfolders_and_never_collide(tmp_path):
     assert review_dir(tmp_path / "x" / "tasks.db") == (tmp_path / "x" / "tasks.review").resolve()
 
 
-def test_a_copy_of_a_stored_speech_leaves_no_orphan_page(tmp_path, seed_path, fresh_db):
-    """The same bytes under a second name are one speech: its page stays, the copy's goes."""
+def test_a_copy_of_a_stored_speech_is_its_own_source_with_its_own_page(tmp_path, seed_path, fresh_db):
+    """The same bytes under a second name: stored as that name's speech, marked as a copy, own page."""
     from flows.report import RunSummary, persist
     from flows.scan import scan_corpus
     from flows.work import extract_one
@@ -73,11 +73,19 @@ def test_a_copy_of_a_stored_speech_leaves_no_orphan_page(tmp_path, seed_path, fr
     run_id = start_run(fresh_db)
     summary = RunSummary(run_id, 2, 2)
     rows = [persist(fresh_db, run_id, extract_one(f, pages), summary) for f in scan_corpus(corpus)]
-    assert [r.status for r in rows] == ["stored", "unchanged"]
-    (speech,) = fresh_db.query("select source, review_path from speeches")
-    assert speech["source"] == seed_path.name
-    assert rows[0].review_path == speech["review_path"] and rows[1].review_path is None
-    assert [p.name for p in pages.iterdir()] == [Path(speech["review_path"]).name]
+    assert [(r.file, r.status, r.copy_of) for r in rows] == [
+        (seed_path.name, "stored", ""),
+        ("copy.txt", "stored", seed_path.name),
+    ]
+    assert summary.copies == [("copy.txt", seed_path.name)]
+    speeches = {r["source"]: r for r in fresh_db.query("select * from speeches")}
+    assert speeches["copy.txt"]["copy_of"] == speeches[seed_path.name]["id"]
+    assert speeches[seed_path.name]["copy_of"] is None
+    assert [r.review_path for r in rows] == [
+        speeches[seed_path.name]["review_path"],
+        speeches["copy.txt"]["review_path"],
+    ]
+    assert sorted(p.name for p in pages.iterdir()) == sorted(Path(r.review_path).name for r in rows)
 
 
 @pytest.mark.flow

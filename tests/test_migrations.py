@@ -20,7 +20,8 @@ NAMES = [
     "m004_views",
     "m005_review_path",
     "m006_task_order_bigrams",
-    "m007_repeats",
+    "m007_identity_corpus",
+    "m008_repeats",
 ]
 
 

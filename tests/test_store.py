@@ -24,7 +24,7 @@ def test_round_trip_keeps_every_requirement(fresh_db, seed_path):
     rows = query_tasks(fresh_db, speech="000.txt")
     assert [r["path"] for r in rows] == [r.path for r in result.requirements]
     assert {r["id"] for r in rows} == {r.id for r in result.requirements}
-    assert known_versions(fresh_db) == {result.speech.sha256}
+    assert known_versions(fresh_db) == {("000.txt", result.speech.sha256)}
 
 
 def test_saving_the_same_speech_twice_adds_nothing(fresh_db, seed_path):
@@ -101,7 +101,7 @@ def test_an_edited_speech_is_a_new_version_and_unchanged_requirements_keep_their
     assert tracking[before["3.1.1"]]["status"] == "in_progress"
     assert tracking[before["3.1.1"]]["owner"] == "市委办"
     assert tracking[before["3.3.3"]]["notes"] == "已办结"
-    assert known_versions(db) == {edited.speech.sha256}
+    assert known_versions(db) == {("000.txt", edited.speech.sha256)}
 
 
 def test_a_file_reverted_to_an_earlier_version_makes_it_current_again(tmp_path, seed_path):
@@ -109,7 +109,9 @@ def test_a_file_reverted_to_an_earlier_version_makes_it_current_again(tmp_path, 
     original = extract_file(seed_path, source="000.txt")
     v1 = save_extraction(db, original, "000.txt")
     v2 = save_extraction(db, extract_file(edited_seed(seed_path, tmp_path), source="000.txt"), "000.txt")
-    assert original.speech.sha256 not in known_versions(db)  # so the flow processes the reverted file
+    assert ("000.txt", original.speech.sha256) not in known_versions(
+        db
+    )  # so the flow processes the reverted file
     again = save_extraction(db, original, "000.txt")
     assert again.new and again.speech_id == v1.speech_id
     assert db["speeches"].get(v1.speech_id)["superseded_by"] is None

@@ -1,0 +1,334 @@
+"""The structure of leaders' speeches and reports (ANNOTATION.md §1–2), one failure class a test:
+the top level of a speech without `一、`, targets against tasks, paragraph items beside an inline
+list, the send-off, stance sections, lists of reasons, invisible characters and hard wraps."""
+
+from __future__ import annotations
+
+from extractors.pipeline import extract_text
+from schemas import Speech
+
+
+def extract(text: str):
+    speech = Speech(source="t.txt", sha256="0", title="t", encoding="utf-8", chars=len(text), year=2026)
+    return extract_text(text, speech)
+
+
+def reqs(text: str) -> list[tuple[str, str]]:
+    return [(r.path, r.heading) for r in extract(text).requirements]
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(s.path, s.kind.value) for s in extract(text).sections]
+
+
+# -- 8. invisible and odd characters ------------------------------------------------
+
+_PLAIN = (
+    "同志们：\n"
+    "今天召开全县安全生产工作会议，我讲三点意见。\n"
+    "一、今年重点工作\n"
+    "（一）压实安全责任\n"
+    "各乡镇要落实属地管理责任。\n"
+    "各部门要落实监管责任。\n"
+    "（二）抓好隐患排查\n"
+    "要开展拉网式排查，做到不留死角。\n"
+)
+
+
+def test_invisible_characters_never_change_the_outline_and_offsets_index_the_text():
+    odd = (
+        "同志们：\u200d\n"
+        "\u3000\u3000今天召开全县安全生产工作会议，我讲三点意见。\n"
+        "\ufeff一、今年重点工作\n"
+        "\u00a0\u00a0（一）压实安全\u200b责任\n"
+        "各乡镇要落实属地\u200b管理责任。\n"
+        "各部门要落实监管责任。\u200d\n"
+        "（二）\u200b抓好隐患排查\n"
+        "要开展拉网式排查，做到不留死角。\n"
+    )
+    plain = extract(_PLAIN)
+    assert [(r.path, r.heading) for r in plain.requirements] == [
+        ("1.1.1", "各乡镇要落实属地管理责任。"),
+        ("1.1.2", "各部门要落实监管责任。"),
+        ("1.2", "抓好隐患排查"),
+    ]
+    got = extract(odd)
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        (r.path, r.heading) for r in plain.requirements
+    ]
+    assert [(s.path, s.kind) for s in got.sections] == [(s.path, s.kind) for s in plain.sections]
+    for r in got.requirements:
+        assert r.text == odd[r.char_start : r.char_end]
+    assert got.requirements[0].text == "各乡镇要落实属地\u200b管理责任。"
+    assert [[a.category for a in r.actors] for r in got.requirements] == [
+        [a.category for a in r.actors] for r in plain.requirements
+    ]
+
+
+# -- 4. the send-off ------------------------------------------------------------------
+
+
+def test_a_long_send_off_after_the_last_group_is_no_item_even_with_directives():
+    text = (
+        "同志们：\n"
+        "一、今年重点工作\n"
+        "（一）抓好项目建设。要加快重大项目开工。\n"
+        "（二）加强作风建设。各级干部要转变作风，深入基层。\n"
+        "同志们！回望来路，我们县从一个贫困县成长为全省发展先进县，靠的是一代又一代人的接续奋斗。\n"
+        "面对新的形势和任务，全县党员干部必须增强忧患意识，保持昂扬斗志。\n"
+        "事业发展需要年轻干部接续奋斗。全县上下都要关心年轻干部成长。\n"
+        "让我们更加紧密地团结起来，为谱写高质量发展新篇章而努力奋斗！\n"
+    )
+    assert reqs(text) == [("1.1", "抓好项目建设。"), ("1.2", "加强作风建设。")]
+
+
+def test_a_one_paragraph_send_off_that_ends_in_an_exclamation_is_no_item():
+    text = (
+        "同志们：\n"
+        "一、做好今年工作\n"
+        "第一，稳定粮食生产。各乡镇要落实播种面积。\n"
+        "第二，抓好防汛备汛。水利部门要排查隐患。\n"
+        "同志们！任务艰巨，时间紧迫。我们要坚定信心、顽强拼搏，夺取全年工作的全面胜利！\n"
+    )
+    assert reqs(text) == [("1.1", "稳定粮食生产。"), ("1.2", "抓好防汛备汛。")]
+
+
+# -- 1. speech structure --------------------------------------------------------------
+
+
+def test_a_speech_without_sections_markers_takes_its_first_list_as_sections():
+    # The opening (with its own 一是 list of results) is no section; `第一，…第三，` are.
+    text = (
+        "同志们：\n"
+        "这次集中整治开展以来，取得了明显成效。\n"
+        "一是作风明显转变。干部下基层多了。\n"
+        "二是群众满意度提高了。\n"
+        "下面，我讲三点意见。\n"
+        "第一，必须把整治成果巩固好。各级党委要建立长效机制。\n"
+        "整治工作不能一阵风。要坚持常态长效，防止反弹回潮。\n"
+        "第二，必须把基层减负落到实处。\n"
+        "要精简文件会议，严控督查检查考核数量。\n"
+        "第三，必须把责任压实。纪检监察机关要加强监督检查。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.marker, s.kind.value) for s in got.sections] == [
+        ("1", "第一，", "tasks"),
+        ("2", "第二，", "tasks"),
+        ("3", "第三，", "tasks"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("1.1", "必须把整治成果巩固好。"),
+        ("1.2", "整治工作不能一阵风。"),
+        ("2", "必须把基层减负落到实处。"),  # a heading line and one paragraph: the part itself
+        ("3", "必须把责任压实。"),
+    ]
+
+
+def test_parts_named_as_questions_are_sections():
+    text = (
+        "同志们：\n"
+        "今天我讲两个问题。\n"
+        "第一个问题，关于今年的成绩\n"
+        "一年来，全县经济增长了百分之六，完成了各项目标任务。\n"
+        "第二个问题，关于下一步工作\n"
+        "（一）抓好春耕生产。各乡镇要抓紧备足农资。\n"
+        "（二）抓好招商引资。商务局要牵头制定招商计划。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.marker, s.kind.value) for s in got.sections] == [
+        ("1", "第一个问题，", "review"),
+        ("2", "第二个问题，", "tasks"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("2.1", "抓好春耕生产。"),
+        ("2.2", "抓好招商引资。"),
+    ]
+
+
+# -- 2. targets against tasks --------------------------------------------------------
+
+
+def test_a_plan_whose_lists_name_goals_is_targets_and_one_of_work_is_tasks():
+    goals = (
+        "一、“十五五”时期主要目标任务\n"
+        "今后五年，我们将重点推动以下方面实现突破。\n"
+        "一是产业升级实现新突破。制造业增加值占比达到30%左右。\n"
+        "二是城乡融合实现新突破。城镇化率提高到65%。\n"
+        "三是生态建设取得重大进展。森林覆盖率保持在60%以上。\n"
+    )
+    work = (
+        goals.replace("一是产业升级实现新突破。", "一是加快产业升级。")
+        .replace("二是城乡融合实现新突破。", "二是推进城乡融合。")
+        .replace("三是生态建设取得重大进展。", "三是加强生态建设。")
+    )
+    assert kinds(goals) == [("1", "targets")]
+    assert reqs(goals) == []
+    assert kinds(work) == [("1", "tasks")]
+    assert reqs(work) == [("1.1", "加快产业升级。"), ("1.2", "推进城乡融合。"), ("1.3", "加强生态建设。")]
+
+
+def test_a_goals_and_requirements_part_that_is_mostly_demands_is_tasks():
+    text = (
+        "一、准确把握这次活动的目标要求\n"
+        "第一，抓好理论学习。各级党组织要组织党员干部读原著、学原文，领导干部要带头讲党课。\n"
+        "第二，抓好调查研究。要围绕群众急难愁盼问题开展调研，形成调研报告。\n"
+        "第三，抓好整改落实。要建立问题清单，逐项整改销号。\n"
+    )
+    assert kinds(text) == [("1", "tasks")]
+    assert reqs(text) == [("1.1", "抓好理论学习。"), ("1.2", "抓好调查研究。"), ("1.3", "抓好整改落实。")]
+
+
+# -- 5. stance sections ---------------------------------------------------------------
+
+
+def test_a_stance_section_is_situation_and_one_that_demands_is_tasks():
+    stance = (
+        "一、推进祖国和平统一大业\n"
+        "“一国两制”是完全正确的，具有强大生命力。\n"
+        "我们将坚定不移地贯彻“一国两制”方针，全力支持特别行政区政府依法施政。\n"
+        "坚持一个中国原则，是两岸关系和平发展的政治基础。\n"
+        "两岸同胞是血脉相连的命运共同体。\n"
+        "祖国完全统一就一定能够实现。\n"
+    )
+    assert kinds(stance) == [("1", "situation")]
+    assert reqs(stance) == []
+    demands = (
+        "一、推进祖国和平统一大业\n"
+        "我们要全面准确贯彻“一国两制”方针。\n"
+        "我们要持续推进两岸交流合作，深化经济合作。\n"
+        "坚持一个中国原则，是两岸关系和平发展的政治基础。\n"
+        "我们要切实保护台湾同胞权益。\n"
+    )
+    assert kinds(demands) == [("1", "tasks")]
+
+
+# -- a line broken inside a word (issue 17) -----------------------------------------
+
+
+def test_a_line_broken_inside_a_word_continues_its_paragraph_and_a_heading_line_does_not():
+    typed = (
+        "一、今年重点工作\n"
+        "（一）稳定金融运行\n"
+        "要保持货币供应量和社会融资规模合理增长，按照货币流通规律适当控制信贷规模，防止物价大起大落。\n"
+        "要加强金融监管，防范化解金融风险。\n"
+    )
+    broken = typed.replace("适当控制", "适当控\n制")
+    assert (
+        reqs(broken)
+        == reqs(typed)
+        == [
+            (
+                "1.1.1",
+                "要保持货币供应量和社会融资规模合理增长，按照货币流通规律适当控制信贷规模，防止物价大起大落。",
+            ),
+            ("1.1.2", "要加强金融监管，防范化解金融风险。"),
+        ]
+    )
+    first = extract(broken).requirements[0]
+    assert first.text == broken[first.char_start : first.char_end]
+    assert "控\n制" in first.text
+    # A heading line, and a paragraph whose 。 was lost, stay apart from the line below.
+    text = (
+        "一、今年重点工作\n"
+        "（一）大力发展农业生产和加强基础设施建设，以保持国民经济的持续稳定增长\n"
+        "要稳定粮食播种面积，加强农田水利建设。\n"
+        "（二）抓好工业生产\n"
+        "今年工业生产要保持稳定增长，企业经济效益要明显提高\n"
+        "要继续抓好企业整顿，提高产品质量。\n"
+    )
+    assert reqs(text) == [
+        ("1.1", "大力发展农业生产和加强基础设施建设，以保持国民经济的持续稳定增长"),
+        ("1.2.1", "今年工业生产要保持稳定增长，企业经济效益要明显提高"),
+        ("1.2.2", "要继续抓好企业整顿，提高产品质量。"),
+    ]
+
+
+def test_notes_after_the_speech_are_a_section_of_kind_other_with_no_requirements():
+    text = (
+        "一、今年重点工作\n"
+        "（一）抓好“两重”建设。要加快推进重大项目。\n"
+        "（二）实施“三个一批”。各地要抓好项目谋划。\n"
+        "名词解释\n"
+        "1.“两重”：国家重大战略实施和重点领域安全能力建设。\n"
+        "2.“三个一批”：谋划一批、开工一批、建成一批。\n"
+    )
+    got = extract(text)
+    assert [(s.path, s.heading, s.kind.value) for s in got.sections] == [
+        ("1", "今年重点工作", "tasks"),
+        ("2", "名词解释", "other"),
+    ]
+    assert [(r.path, r.heading) for r in got.requirements] == [
+        ("1.1", "抓好“两重”建设。"),
+        ("1.2", "实施“三个一批”。"),
+    ]
+    notes = got.sections[1]
+    assert text[notes.char_start : notes.char_end].startswith("名词解释\n1.")
+
+
+# -- 3. paragraph items beside an inline list -----------------------------------------
+
+
+def test_paragraphs_carrying_inline_lists_lead_them_and_the_other_paragraphs_stay_items():
+    text = (
+        "一、今年重点工作\n"
+        "（一）扩大有效需求\n"
+        "要保持宏观政策连续性稳定性，增强针对性有效性。\n"
+        "实施更加积极的财政政策。一是合理安排赤字规模。今年赤字率拟按3%左右安排。\n"
+        "这样安排主要考虑到财政收支矛盾仍然突出。\n"
+        "二是优化财政支出结构，加大民生投入。\n"
+        "实施适度宽松的货币政策。一要保持流动性合理充裕。\n"
+        "二要引导金融机构加大对小微企业的支持。\n"
+        "积极扩大居民消费。要落实带薪休假制度，培育消费热点。\n"
+        "着力优化投资结构。各级政府投资要集中保重点。\n"
+    )
+    assert reqs(text) == [
+        ("1.1.1", "要保持宏观政策连续性稳定性，增强针对性有效性。"),
+        ("1.1.2.1", "合理安排赤字规模。"),
+        ("1.1.2.2", "优化财政支出结构，加大民生投入。"),
+        ("1.1.3.1", "保持流动性合理充裕。"),
+        ("1.1.3.2", "引导金融机构加大对小微企业的支持。"),
+        ("1.1.4", "积极扩大居民消费。"),
+        ("1.1.5", "着力优化投资结构。"),
+    ]
+    first = extract(text).requirements[1]
+    assert (
+        first.text
+        == "一是合理安排赤字规模。今年赤字率拟按3%左右安排。\n这样安排主要考虑到财政收支矛盾仍然突出。"
+    )
+
+
+def test_in_a_section_without_groups_a_paragraph_with_an_inline_list_keeps_the_lead_in_list_apart():
+    text = (
+        "一、“十五五”发展的主要考虑\n"
+        "“十五五”时期是夯实基础、全面发力的关键时期。\n"
+        "提出这些目标，主要考虑：一是战略机遇叠加，我们要抢抓机遇。二是责任使命在肩，必须挑起大梁。\n"
+        "规划明确的重点任务，落实中要把握三个方面：\n"
+        "一是聚力发展新质生产力。要加快科技攻关。\n"
+        "二是聚力深化改革开放。要持续优化营商环境。\n"
+        "三是聚力增进民生福祉。要办好民生实事。\n"
+    )
+    assert [(p, h) for p, h in reqs(text)] == [
+        ("1.2.1", "战略机遇叠加，我们要抢抓机遇。"),
+        ("1.2.2", "责任使命在肩，必须挑起大梁。"),
+        ("1.3.1", "聚力发展新质生产力。"),
+        ("1.3.2", "聚力深化改革开放。"),
+        ("1.3.3", "聚力增进民生福祉。"),
+    ]
+
+
+# -- 6. lists that name reasons or principles -----------------------------------------
+
+
+def test_a_list_of_reasons_inside_an_item_is_no_list_of_requirements():
+    text = (
+        "一、今年重点工作\n"
+        "（一）推进县域经济发展\n"
+        "各乡镇要把发展县域经济摆在突出位置。之所以这样强调，第一，县域是经济发展的基本单元；"
+        "第二，县域经济是全县发展的短板；第三，群众增收的潜力在县域。\n"
+        "各部门要加强协调配合。一要建立联席会议制度；二要定期通报工作进展。\n"
+    )
+    assert reqs(text) == [
+        ("1.1.1", "各乡镇要把发展县域经济摆在突出位置。"),
+        ("1.1.2.1", "建立联席会议制度；"),
+        ("1.1.2.2", "定期通报工作进展。"),
+    ]
