@@ -133,6 +133,7 @@ def _write_links(
             # a copy of this speech (the same bytes under another source) asks nothing again
             order[rid] = (speech_id if their_sha == sha else sid, (year, seq))
     rows = []
+    backfill: dict[int, list[tuple[float, int]]] = {}
     linked = 0
     for rid, hits in found.items():
         earlier = []
@@ -143,16 +144,41 @@ def _write_links(
             if their_order < tuple(here):
                 earlier.append((score, their_order, other))
             else:  # a speech dated before what is stored: the stored one repeats this one
-                rows.append((other, rid, score, method))
+                backfill.setdefault(other, []).append((score, rid))
         earlier.sort(key=lambda e: (-e[0], -e[1][0], -e[1][1]))
         rows += [(rid, other, score, method) for score, _, other in earlier[:max_links]]
         linked += bool(earlier)
+    rows += _backfill_rows(conn, backfill, max_links, method)
     conn.executemany(
         """insert into requirement_links (rid, earlier_rid, score, method) values (?, ?, ?, ?)
            on conflict (rid, earlier_rid) do update set score = excluded.score, method = excluded.method""",
         rows,
     )
     return linked
+
+
+def _backfill_rows(
+    conn: Any, backfill: dict[int, list[tuple[float, int]]], max_links: int, method: str
+) -> list[tuple[int, int, float, str]]:
+    """Links from stored requirements to this (earlier-dated) speech's, within each one's
+    `max_links` (the best scores first)."""
+    if not backfill:
+        return []
+    have: dict[int, int] = {}
+    stored = sorted(backfill)
+    for part in _chunks(stored):
+        marks = ",".join("?" * len(part))
+        have.update(
+            conn.execute(
+                f"select rid, count(*) from requirement_links where rid in ({marks}) group by rid", part
+            ).fetchall()
+        )
+    rows = []
+    for other in stored:
+        room = max_links - have.get(other, 0)
+        for score, rid in sorted(backfill[other], reverse=True)[: max(0, room)]:
+            rows.append((other, rid, score, method))
+    return rows
 
 
 def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
