@@ -8,6 +8,8 @@
   d. peak RSS of full `speechtasks run`s at two corpus sizes, and of an in-process run
      (step `inproc`: 150 files, extracted in the command's own process);
   e. `tasks --actor` and search at a million requirement rows, p50/p95;
+  f. cold start: CPU of a new `speechtasks extract` of the seed against the extraction
+     itself, and of `speechtasks --help` (bench/coldstart.py; alone: `python -m bench.coldstart`);
   and the DaskTaskRunner scale-out (2 local workers).
 
 The corpus is synthetic: the real speeches' paragraphs recombined (bench/corpus.py),
@@ -23,6 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.coldstart import TARGETS as COLD_TARGETS
 from bench.flowbench import DaskResult
 from bench.measure import ROOT, log, run_child
 from bench.profile import FunctionTime
@@ -37,9 +40,10 @@ TARGETS = {
     "rss_mb": 400.0,
     "rss_growth": 0.10,
     "query_p50_ms": 20.0,
+    **COLD_TARGETS,  # cold_extract_cpu_s, help_cpu_s
 }
 
-STEPS = ("a", "b", "c", "inproc", "e", "dask")  # c and inproc measure d
+STEPS = ("a", "b", "c", "inproc", "e", "f", "dask")  # c and inproc measure d
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -165,6 +169,25 @@ def main(argv: list[str] | None = None) -> int:
                 function_table("Top functions by own time", own)
                 + function_table("Top extractors/ functions by inclusive time", incl),
             )
+
+    # (f) cold start of a command, in child processes
+    if "f" not in args.skip:
+        from bench.coldstart import lines, measure_coldstart
+
+        f = measure_coldstart(max(args.rounds, 5))
+        report.add(
+            "(f) cold `speechtasks extract` of the seed, CPU",
+            f"{f.extract_cpu_s:.2f} s ({f.ratio:.0f}× the extraction itself, {f.extraction_cpu_s * 1000:.0f} ms)",
+            f"≤ {TARGETS['cold_extract_cpu_s']} s",
+            f.extract_cpu_s <= TARGETS["cold_extract_cpu_s"],
+        )
+        report.add(
+            "(f) `speechtasks --help`, CPU",
+            f"{f.help_cpu_s:.2f} s",
+            f"≤ {TARGETS['help_cpu_s']} s",
+            f.help_cpu_s <= TARGETS["help_cpu_s"],
+        )
+        report.section("(f) cold start", lines(f))
 
     # (c) + (d) `speechtasks run` child processes
     if "c" not in args.skip:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.options import DbOption
-from cli.tasks import require_db
+from cli.tasks import open_for_reading
 
 
 def browse(
@@ -17,15 +17,19 @@ def browse(
     immutable: bool = typer.Option(
         False, "--immutable", help="serve a snapshot (faster; only if nothing writes)"
     ),
+    cors: bool = typer.Option(
+        False,
+        "--cors",
+        help="answer Access-Control-Allow-Origin: * so web apps on other origins can read the JSON API "
+        "(any page in this browser could then read the database)",
+    ),
 ) -> None:
     """Serve the task database read-only with Datasette: tables, views, canned queries, JSON API."""
-    from store import open_db
     from store.browse import DatasetteMissing, make_datasette, serve
 
-    require_db(db)
-    open_db(db).close()  # bring an older database's schema up to date first
+    open_for_reading(db).close()  # a database this version can read, opened read-only
     try:
-        ds = make_datasette(db, immutable=immutable)
+        ds = make_datasette(db, immutable=immutable, cors=cors)
     except DatasetteMissing as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from exc

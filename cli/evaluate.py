@@ -12,7 +12,10 @@ from cli.render import print_rows
 
 def evaluate(
     gold_dir: Path = typer.Argument(
-        ..., exists=True, file_okay=False, help="folder of NAME.txt + NAME.gold.json"
+        ...,
+        exists=True,
+        file_okay=False,
+        help="folder of NAME.txt (or .docx, .doc, .ofd, .pdf …) + NAME.gold.json",
     ),
     only: str | None = typer.Option(None, "--only", help="score only speeches whose name contains this"),
     as_json: bool = typer.Option(False, "--json", help="print only the totals, as one JSON line"),

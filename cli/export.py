@@ -7,8 +7,16 @@ from pathlib import Path
 
 import typer
 
-from cli.options import DbOption
-from cli.tasks import ActorFilter, DueFilter, KindFilter, SearchFilter, SpeechFilter, filters, require_db
+from cli.options import CorpusOption, DbOption
+from cli.tasks import (
+    ActorFilter,
+    DueFilter,
+    KindFilter,
+    SearchFilter,
+    SpeechFilter,
+    filters,
+    open_for_reading,
+)
 from schemas import ActorCategory, SectionKind
 
 
@@ -24,15 +32,16 @@ def export(
     search: str | None = SearchFilter,
     kind: SectionKind | None = KindFilter,
     due_before: datetime | None = DueFilter,
+    corpus: Path = CorpusOption,
 ) -> None:
     """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节, 曾部署), one row a requirement."""
-    from store import ledger_rows, open_db, write_csv, write_json, write_xlsx
+    from store import ledger_rows, write_csv, write_json, write_xlsx
 
     if not (xlsx or csv or json):
         typer.echo("error: give at least one of --xlsx FILE, --csv FILE, --json FILE", err=True)
         raise typer.Exit(2)
-    require_db(db)
-    rows = ledger_rows(open_db(db), **filters(actor, speech, search, kind, due_before))
+    database = open_for_reading(db)
+    rows = ledger_rows(database, **filters(database, corpus, actor, speech, search, kind, due_before))
     for path, write in ((xlsx, write_xlsx), (csv, write_csv), (json, write_json)):
         if path:
             try:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.options import LexiconOption, use_lexicon
 from cli.render import print_rows
-from extractors.decode import DecodeError
-from schemas import Extraction
+
+if TYPE_CHECKING:
+    from schemas import Extraction
 
 
 class ExtractFormat(StrEnum):
@@ -36,6 +38,7 @@ def extract(
     """Extract the requirements of one speech file and print them."""
     use_lexicon(lexicon)
     from extractors import extract_file  # loads spaCy/jieba: only when needed
+    from extractors.decode import DecodeError
 
     try:
         result = extract_file(file, source=str(file))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 import typer
 
 from cli.browse import browse
@@ -12,6 +15,10 @@ from cli.run import run
 from cli.serve import serve
 from cli.show import show
 from cli.tasks import tasks
+
+# A command's objects live until the process ends; the collector's last walks over all
+# of them (spaCy, jieba's tables) cost ≈0.2 s CPU at exit, for nothing: skip them.
+atexit.register(gc.freeze)
 
 app = typer.Typer(
     help="Turn Chinese government speeches into structured task lists (讲话 → 任务台账).",

@@ -37,8 +37,17 @@ ReviewPagesOption = typer.Option(
 
 
 def use_lexicon(path: Path | None) -> None:
-    """Hand the office lexicon to the extractors (and to worker processes) through the environment."""
+    """Check the office lexicon (`--lexicon`, else $SPEECHTASKS_LEXICON), then hand it to the
+    extractors (and to worker processes) through the environment. A lexicon that cannot be
+    used stops the command with one line, exit 2, before any file is touched."""
     import os
 
+    from extractors.lexicon import LexiconError, check_lexicon
+
+    try:
+        check_lexicon(path)
+    except LexiconError as exc:
+        typer.echo(f"error: bad lexicon: {exc}", err=True)
+        raise typer.Exit(2) from None
     if path is not None:
         os.environ["SPEECHTASKS_LEXICON"] = str(path.resolve())

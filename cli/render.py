@@ -20,9 +20,11 @@ def print_rows(
         sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=1, default=str) + "\n")
     elif fmt == "csv":
         if rows:
+            from store.export import defused_row
+
             writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(defused_row(r) for r in rows)  # no live formulas in a spreadsheet
     else:
         table = Table(title=title, caption=caption, show_lines=False)
         for col in rows[0] if rows else []:

@@ -35,12 +35,14 @@ def print_summary(
     errors: list[tuple[str, str]],
     db_path: Path,
     review_dir: str | None = None,
+    low_ocr: list[tuple[str, str]] | None = None,
     renamed: list[tuple[str, str]] | None = None,
     copies: list[tuple[str, str]] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
-    db = open_db(db_path)
+    db = open_db(db_path, read_only=True)
     totals = counts(db)
     table = Table(title=f"speechtasks: {db_path}")
     table.add_column("what")
@@ -67,6 +69,20 @@ def print_summary(
         for source, reason in errors:
             bad.add_row(source, reason)
         console.print(bad)
+    if low_ocr:
+        low = Table(title="scanned pages read with low OCR confidence: check them against the scan")
+        low.add_column("file")
+        low.add_column("pages (confidence)")
+        for source, pages in low_ocr:
+            low.add_row(source, pages)
+        console.print(low)
+    if skipped:
+        later = Table(title="files left for the next run (nothing recorded)")
+        later.add_column("file")
+        later.add_column("why")
+        for source, why in skipped:
+            later.add_row(source, why)
+        console.print(later)
 
 
 def run(
@@ -98,8 +114,6 @@ def run(
     """Process new and changed files of the corpus into the task database."""
     use_lexicon(lexicon)
     from flows.runners import RunnerUnavailable, require_dask
-    from flows.scan import plan_run, scan_corpus
-    from store import finish_run, open_db, start_run
 
     if runner != "dask" and (dask_workers or dask_address):
         typer.echo("error: --dask-workers and --dask-address go with --runner dask", err=True)
@@ -119,7 +133,52 @@ def run(
     if not corpus.is_dir():
         typer.echo(f"error: corpus folder not found: {corpus}", err=True)
         raise typer.Exit(2)
-    database = open_db(db)
+    import sqlite3
+
+    from store.safety import DatabaseProblem, describe, writer_lock
+
+    try:
+        with writer_lock(db):  # one run at a time: a second one stops here with one line
+            summary = _run_locked(
+                corpus,
+                db,
+                workers,
+                retry_failed,
+                review_pages,
+                runner,
+                dask_workers,
+                dask_address,
+                prefect_home,
+            )
+    except DatabaseProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except sqlite3.Error as exc:  # e.g. the disk filled up before the flow started
+        typer.echo(f"error: {describe(exc, db)}", err=True)
+        raise typer.Exit(1) from None
+    if summary is not None and summary.stopped:
+        typer.echo(f"stopped: {summary.stopped}", err=True)
+        from flows.stopping import received
+
+        raise typer.Exit(128 + received() if received() else 1)
+
+
+def _run_locked(
+    corpus: Path,
+    db: Path,
+    workers: int,
+    retry_failed: bool,
+    review_pages: bool,
+    runner: Runner,
+    dask_workers: int,
+    dask_address: str | None,
+    prefect_home: Any,
+) -> Any:
+    """The run, under the writer lock: its RunSummary, or None when there was nothing to do."""
+    from flows.scan import plan_run, scan_corpus
+    from store import finish_run, open_db, start_run
+
+    database = open_db(db, check=True)  # a damaged or newer database: refused before any write
     files = scan_corpus(corpus)
     plan = plan_run(database, corpus, files, retry_failed=retry_failed)
     todo = plan.todo
@@ -129,7 +188,7 @@ def run(
         finish_run(database, run_id, files_seen=len(files), files_new=0, errors=0)
         database.close()
         print_summary(len(files), 0, [], db, renamed=plan.renamed)
-        return
+        return None
     database.close()
     console.print(f"{len(todo)} new or changed file(s) of {len(files)}")
     from flows.settings import use_prefect_home
@@ -167,7 +226,10 @@ def run(
         summary.review_dir,
         renamed=plan.renamed + summary.renamed,
         copies=summary.copies,
+        low_ocr=[(r.file, r.low_ocr_pages) for r in summary.files if r.low_ocr_pages],
+        skipped=summary.skipped,
     )
+    return summary
 
 
 def _run_flow(

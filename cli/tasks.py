@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from cli.options import DbOption
+from cli.options import CorpusOption, DbOption
 from cli.render import print_rows
 from schemas import ActorCategory, SectionKind
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class RowFormat(StrEnum):
@@ -22,7 +26,9 @@ class RowFormat(StrEnum):
 TABLE_COLUMNS = ("path", "heading", "actor_categories", "deadline", "source")
 TABLE_PAGE = 50  # rows a table shows unless --limit or --all says otherwise
 ActorFilter = typer.Option(None, "--actor", help="actor category code, e.g. principal, department")
-SpeechFilter = typer.Option(None, "--speech", help="speech id or source path")
+SpeechFilter = typer.Option(
+    None, "--speech", help="a speech: its source as stored, a path to the file (corpus/x.txt), or its id"
+)
 SearchFilter = typer.Option(
     None, "--search", "-s", help="words in the heading or text, any length (书记, 巡察整改)"
 )
@@ -39,13 +45,44 @@ def require_db(db: Path) -> None:
         raise typer.Exit(2)
 
 
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def open_for_reading(db: Path):  # -> sqlite_utils.Database
+    """The database, read-only (never migrated, nothing written); one line and exit 2 if unusable."""
+    from store import open_db
+    from store.safety import DatabaseProblem
+
+    require_db(db)
+    try:
+        return open_db(db, read_only=True)
+    except DatabaseProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def filters(
+    db: Database,
+    corpus: Path,
     actor: ActorCategory | None,
     speech: str | None,
     search: str | None,
     kind: SectionKind | None,
     due_before: datetime | None,
 ) -> dict[str, str | None]:
+    """The store's filters from the options: a speech as typed resolved to the stored one,
+    an empty search refused (it would silently match every task)."""
+    from store import UnknownSpeech, resolve_speech
+
+    if search is not None and not search.strip():
+        fail("--search needs a word (书记, 巡察整改); leave it out for every task")
+    if speech is not None:
+        try:
+            speech = resolve_speech(db, speech, corpus=corpus)
+        except UnknownSpeech as exc:
+            fail(str(exc))
     return {
         "actor": actor.value if actor else None,
         "speech": speech,
@@ -57,6 +94,7 @@ def filters(
 
 def tasks(
     db: Path = DbOption,
+    corpus: Path = CorpusOption,
     actor: ActorCategory | None = ActorFilter,
     speech: str | None = SpeechFilter,
     search: str | None = SearchFilter,
@@ -81,13 +119,16 @@ def tasks(
     ),
 ) -> None:
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
-    from store import BadCursor, open_db, task_page
+    from store import BadCursor, task_page
 
-    require_db(db)
+    if every and limit is not None:
+        fail("--all gives every task and --limit N a page of N: give one of them")
+    if after is not None and not after.strip():
+        fail("--after needs the cursor printed under a page (it is empty)")
+    database = open_for_reading(db)
     if repeated:
-        repeated_tasks(
-            db, fmt, None if every else limit, after, filters(actor, speech, search, kind, due_before)
-        )
+        where = filters(database, corpus, actor, speech, search, kind, due_before)
+        repeated_tasks(database, fmt, None if every else limit, after, where)
         return
     if every:
         limit = None
@@ -95,7 +136,10 @@ def tasks(
         limit = TABLE_PAGE
     try:
         page = task_page(
-            open_db(db), limit=limit, after=after, **filters(actor, speech, search, kind, due_before)
+            database,
+            limit=limit,
+            after=after,
+            **filters(database, corpus, actor, speech, search, kind, due_before),
         )
     except BadCursor as exc:
         typer.echo(f"error: {exc}; use the --after value printed under a page", err=True)
@@ -117,18 +161,17 @@ REPEATED_COLUMNS = ("path", "heading", "source", "times_asked", "first_asked_in"
 
 
 def repeated_tasks(
-    db: Path, fmt: RowFormat, limit: int | None, after: str | None, where: dict[str, str | None]
+    db: Database, fmt: RowFormat, limit: int | None, after: str | None, where: dict[str, str | None]
 ) -> None:
     """`tasks --repeated`: the tasks that repeat earlier ones; json/csv also list every earlier one."""
     import json
 
-    from store import open_db
     from store import repeated_tasks as query
 
     if after:
         typer.echo("error: --after does not go with --repeated; use --limit", err=True)
         raise typer.Exit(2)
-    rows = query(open_db(db), limit=limit, **where)
+    rows = query(db, limit=limit, **where)
     if fmt is RowFormat.table:
         print_rows(
             [{k: r[k] for k in REPEATED_COLUMNS} for r in rows],

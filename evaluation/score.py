@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors import extract_file
-from extractors.decode import DecodeError
+from extractors import extract_text
+from extractors.decode import DecodeError, read_speech
 
 DEFAULT = "all_units"
 ANCHOR_WINDOW = 40
@@ -136,17 +136,24 @@ def _speeches(gold_dir: Path, only: str | None) -> Iterable[tuple[str, Path, Pat
 def score_folder(
     gold_dir: Path, only: str | None = None, on_speech: Callable[[str], None] | None = None
 ) -> Scores:
-    """Extract every NAME.txt beside a NAME.gold.json in `gold_dir` and score it."""
+    """Extract every NAME.txt beside a NAME.gold.json in `gold_dir` and score it.
+
+    The speech may be in any format the decoder reads (NAME.docx, NAME.doc, NAME.ofd, a
+    scanned NAME.pdf …); offsets are checked against the .txt file itself, or, for other
+    formats, against the text decoded from it.
+    """
     rows: dict[str, Counter[str]] = {}
     failed: dict[str, str] = {}
     for name, gpath, txt in _speeches(gold_dir, only):
         if on_speech:
             on_speech(name)
         gold = json.loads(gpath.read_text("utf-8"))
+        decoded: str | None = None
         try:
-            pred = extract_file(txt, source=str(txt)).model_dump(mode="json")
+            speech, decoded = read_speech(txt, source=str(txt))
+            pred = extract_text(decoded, speech).model_dump(mode="json")
         except (DecodeError, OSError, ValueError) as exc:  # a failed speech scores as nothing found
             failed[name] = str(exc)[:300]
             pred = {}
-        rows[name] = score_speech(gold, pred, _load_source(txt) if txt.suffix == ".txt" else None)
+        rows[name] = score_speech(gold, pred, _load_source(txt) if txt.suffix == ".txt" else decoded)
     return Scores(rows, failed)

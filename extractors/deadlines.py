@@ -20,6 +20,7 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.text import Span
+from schemas import DeadlineBasis
 
 _SENTENCE_END = "。！？!?；;\n"
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -139,15 +140,16 @@ def _first_in(text: str, area: Span, year: int | None) -> str | None:
 
 def find_deadline(
     text: str, span: Span, parent_own: Span | None, year: int | None
-) -> tuple[str | None, date | None]:
-    """The phrase bounding the span's work (else its parent's own text's), and its date."""
+) -> tuple[str | None, date | None, DeadlineBasis | None]:
+    """The phrase bounding the span's work (else its parent's own text's), its date, and
+    how the date was derived."""
     for area in (span, parent_own):
         if area is None:
             continue
         phrase = _first_in(text, area, year)
         if phrase:
-            return phrase, resolve_deadline(phrase, year)
-    return None, None
+            return phrase, *resolve(phrase, year)
+    return None, None, None
 
 
 def _number(s: str) -> int | None:
@@ -170,17 +172,42 @@ def _month_end(y: int, month: int) -> date:
 
 def resolve_deadline(phrase: str, year: int | None) -> date | None:
     """The last day the phrase allows, where the phrase and the speech's year fix it."""
+    return resolve(phrase, year)[0]
+
+
+def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis | None]:
+    """The last day the phrase allows and how it was derived (both None where nothing fixes it).
+
+    A count of years (今后五年, 三年内, 三年左右的时间) runs from the speech's year, that
+    year the first: 今后五年 in a 2016 report is 2016–2020. The speech's date is not
+    known, only its year, so a count of months (三个月内, 半年内) gets no date.
+    """
     p = re.sub(r"\s", "", phrase)
     m = re.match(r"(\d{4}|[一二三四五六七八九〇零○]{4})年", p)
     if m:
         y = _number(m.group(1))
         if y is None:
-            return None
-        return _month_end(y, 6) if "上半年" in p else date(y, 12, 31)
-    if p.startswith("本世纪"):
-        return date((year // 100 + 1) * 100, 12, 31) if year and p == "本世纪末" else None
+            return None, None
+        return (_month_end(y, 6) if "上半年" in p else date(y, 12, 31)), DeadlineBasis.as_written
     if not year:
-        return None
+        return None, None
+    m = _YEAR_COUNT.fullmatch(p)
+    if m:
+        n = _number(m.group(1))
+        return (date(year + n - 1, 12, 31), DeadlineBasis.years_from_speech_year) if n else (None, None)
+    due = _in_speech_year(p, year)
+    return due, (DeadlineBasis.speech_year if due else None)
+
+
+# 今后五年, 未来三年内, 近两年, 三年内, 两年之内, 三年左右的时间 (用 already dropped): a count of years.
+_YEAR_COUNT = re.compile(
+    r"(?:今后|未来|近)?的?([一二三四五六七八九十两]{1,3}|\d{1,2})个?年(?:左右)?的?(?:时间)?(?:内|之内)?"
+)
+
+
+def _in_speech_year(p: str, year: int) -> date | None:
+    if p.startswith("本世纪"):
+        return date((year // 100 + 1) * 100, 12, 31) if p == "本世纪末" else None
     y = year + 1 if p.startswith("明年") else year
     m = re.search(r"([\d一二三四五六七八九十]{1,3})月(\d{1,2})日", p)
     if m and (month := _number(m.group(1))) and 1 <= month <= 12:

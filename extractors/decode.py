@@ -2,8 +2,9 @@
 
 `.txt`/`.md` are decoded here (BOM, UTF-8, then GB18030 with a plausibility check); for
 `.docx` and `.pdf` the "decoded text" is the text extractors.readers builds (one
-paragraph a line),
-so `text == decoded[char_start:char_end]` holds for every format. Anything that
+paragraph a line); `.doc`/`.wps`/`.rtf`/`.odt` are read as the `.docx` LibreOffice makes
+of them (extractors.office), a PDF without a text layer as its OCR text
+(extractors.ocr), an `.ofd` from its text objects (extractors.ofd), so `text == decoded[char_start:char_end]` holds for every format. Anything that
 cannot be read raises `DecodeError`, whose message starts with a short kind
 (`empty:`, `binary:`, `too-large:` …) the ingest report groups by.
 """
@@ -11,7 +12,9 @@ cannot be read raises `DecodeError`, whose message starts with a short kind
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from extractors.decoded import (
@@ -23,6 +26,7 @@ from extractors.decoded import (
     DecodeError,
     normalize_newlines,
 )
+from extractors.office import OFFICE_SUFFIXES, decode_office
 from extractors.readers import PdfLine, check_zip, cn_numeral, decode_docx, decode_pdf, rejoin_lines
 from schemas import Speech
 
@@ -33,7 +37,6 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "MAX_UNZIPPED_BYTES",
     "SUFFIXES",
-    "UNSUPPORTED",
     "DecodeError",
     "Decoded",
     "PdfLine",
@@ -46,6 +49,7 @@ __all__ = [
     "guess_title",
     "guess_year",
     "normalize_newlines",
+    "read_file_bytes",
     "read_speech",
     "rejoin_lines",
     "speech_from_bytes",
@@ -53,9 +57,7 @@ __all__ = [
 ]
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
-# Office formats an office may drop that we cannot read: reported, not silently skipped.
-UNSUPPORTED = {".doc": "Word 97-2003", ".wps": "WPS", ".rtf": "RTF", ".odt": "OpenDocument"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".ofd"} | set(OFFICE_SUFFIXES)
 
 
 # ---------------------------------------------------------------- plain text
@@ -105,13 +107,18 @@ def decode_bytes(raw: bytes) -> Decoded:
     boms = [enc for bom, enc in _BOMS if raw.startswith(bom)]
     if not boms and len(_CONTROL_BYTES.findall(raw[:65536])) > 2:
         raise DecodeError("binary", "control bytes (NUL, …) and no UTF-16 byte-order mark: not a text file")
+    utf8_valid_up_to = 0
     for enc in boms or ["utf-8", "gb18030"]:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError as exc:
+            if enc == "utf-8":
+                utf8_valid_up_to = exc.start
             if exc.reason.startswith(("unexpected end", "incomplete", "truncated")) or (
                 enc == "utf-16" and len(raw) % 2
             ):
+                if enc == "gb18030" and rare_han_ratio(raw[: exc.start].decode(enc, "replace")) > 0.05:
+                    raise _mixed(utf8_valid_up_to) from None  # UTF-8 misread as GB18030, not a cut
                 raise DecodeError(
                     "truncated", f"the file ends inside a character ({enc}): cut off or still being copied"
                 ) from None
@@ -121,7 +128,16 @@ def decode_bytes(raw: bytes) -> Decoded:
         if not text.strip():
             raise DecodeError("empty", "the file has only whitespace")
         return Decoded(text, enc, sha)
+    if utf8_valid_up_to >= 64:
+        raise _mixed(utf8_valid_up_to)
     raise DecodeError("encoding", "not UTF-8, UTF-16 (with BOM) or GB18030 text")
+
+
+def _mixed(utf8_bytes: int) -> DecodeError:
+    where = f" (UTF-8 up to byte {utf8_bytes:,}, then not)" if utf8_bytes else ""
+    return DecodeError(
+        "encoding", f"mixed encodings{where}: parts were saved as UTF-8, parts as GBK: save it in one"
+    )
 
 
 def strip_markdown_headings(text: str) -> str:
@@ -135,19 +151,29 @@ def strip_markdown_headings(text: str) -> str:
 def decode_file(raw: bytes, suffix: str) -> Decoded:
     """Dispatch on the file's suffix; raise DecodeError for anything unusable."""
     suffix = suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise DecodeError(
-            "unsupported", f"{UNSUPPORTED[suffix]} files ({suffix}) cannot be read: save as .docx"
-        )
     if len(raw) > MAX_FILE_BYTES:
-        raise DecodeError(
-            "too-large",
-            f"{len(raw) / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
-        )
+        raise _too_large(len(raw))
     if suffix == ".docx":
         decoded = decode_docx(raw)
     elif suffix == ".pdf":
-        decoded = decode_pdf(raw)
+        try:
+            decoded = decode_pdf(raw)
+        except DecodeError as exc:
+            if exc.kind == "corrupt-pdf" and b"/Encrypt" in raw:
+                raise DecodeError(
+                    "encrypted", "the PDF is password-protected: send it without the password"
+                ) from None
+            if exc.kind != "no-text-layer":
+                raise
+            from extractors.ocr import decode_scanned_pdf
+
+            decoded = decode_scanned_pdf(raw)
+    elif suffix in OFFICE_SUFFIXES:
+        decoded = decode_office(raw, suffix)
+    elif suffix == ".ofd":
+        from extractors.ofd import decode_ofd
+
+        decoded = decode_ofd(raw)
     else:
         decoded = decode_bytes(raw)
         if suffix == ".md":
@@ -196,8 +222,35 @@ def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
         encoding=decoded.encoding,
         chars=len(decoded.text),
         year=guess_year(decoded.text, name),
+        page_confidence=None if decoded.page_confidence is None else list(decoded.page_confidence),
     )
     return speech, decoded.text
+
+
+def _too_large(size: int) -> DecodeError:
+    return DecodeError(
+        "too-large",
+        f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
+    )
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a speech file: a regular file, at most MAX_FILE_BYTES (checked before reading).
+
+    A FIFO, device or socket is refused (`not-a-file`) without blocking on it: it is
+    opened non-blocking and checked on the open descriptor. OSError propagates.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise DecodeError("not-a-file", "not a regular file (a FIFO, device or socket): nothing to read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _too_large(st.st_size)
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw))
+    return raw
 
 
 def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
@@ -206,10 +259,4 @@ def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
     OSError (unreadable, vanished) propagates: it may succeed on retry. DecodeError
     means the content is unusable and retrying the same bytes cannot help.
     """
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DecodeError(
-            "too-large",
-            f"{size / 2**20:.1f} MB (limit {MAX_FILE_BYTES // 2**20} MB, ≥ 25× the longest speech)",
-        )
-    return speech_from_bytes(path.read_bytes(), path.name, source or str(path))
+    return speech_from_bytes(read_file_bytes(path), path.name, source or str(path))

@@ -28,6 +28,8 @@ class Decoded:
     encoding: str
     sha256: str
     title: str | None = None  # from the document itself (docx Title style, pdf metadata)
+    # OCR only (extractors.ocr): each page's recognition confidence, None for a page with no text.
+    page_confidence: tuple[float | None, ...] | None = None
 
 
 def normalize_newlines(text: str) -> str:

@@ -15,11 +15,17 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from schemas import ActorCategory
 
 ENV_VAR = "SPEECHTASKS_LEXICON"
+# One character (要, 市, 党) is inside countless words: as an alias it would tag them all.
+MIN_ALIAS_CHARS = 2
+
+
+class LexiconError(ValueError):
+    """An office lexicon that cannot be used: one line naming the file, the line and the problem."""
 
 
 class CategorySpec(BaseModel):
@@ -45,7 +51,10 @@ class UnitRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, v: str) -> str:
-        re.compile(v)
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
         return v
 
 
@@ -131,9 +140,76 @@ class Lexicon(BaseModel):
 def _read(path: Path | None) -> LexiconFile:
     if path is None:
         raw = resources.files("extractors.data").joinpath("actors.toml").read_text("utf-8")
-    else:
-        raw = Path(path).read_text("utf-8")
-    return LexiconFile.model_validate(tomllib.loads(raw))
+        return LexiconFile.model_validate(tomllib.loads(raw))
+    return read_office_file(Path(path))
+
+
+def _line_of(raw: str, loc: tuple[object, ...], value: object) -> int:
+    """The line (1-based) a validation error points at: its keys followed in order, then its value."""
+    lines = raw.splitlines()
+    at = 0
+    needles = [str(k) for k in loc if isinstance(k, str) and not k.startswith("[")]
+    if isinstance(value, str) and value:
+        needles.append(f'"{value}"' if f'"{value}"' in raw else f"'{value}'")
+    for needle in needles:
+        word = re.compile(rf"(?<![\w\u4e00-\u9fff]){re.escape(needle)}(?![\w\u4e00-\u9fff])")
+        hit = next((i for i in range(at, len(lines)) if word.search(lines[i])), None)
+        if hit is not None:
+            at = hit
+    return at + 1
+
+
+def _problem(err: dict[str, object]) -> str:
+    loc = ".".join(str(k) for k in err["loc"] if k != "[key]")  # type: ignore[union-attr]
+    msg = str(err["msg"])
+    if err.get("type") == "enum":
+        msg = f"unknown category {err['input']!r}; one of {', '.join(c.value for c in ActorCategory)}"
+    return f"{loc}: {msg}" if loc else msg
+
+
+def read_office_file(path: Path) -> LexiconFile:
+    """An office's lexicon file, validated; LexiconError (`FILE:LINE: problem`) if it cannot be used."""
+    try:
+        raw = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read the lexicon: {exc}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f":{m.group(1)}" if m else f":{len(raw.splitlines()) or 1}"  # "at end of document"
+        raise LexiconError(f"{path}{where}: TOML syntax error: {str(exc).split(' (at')[0]}") from None
+    try:
+        office = LexiconFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        line = _line_of(raw, tuple(err["loc"]), err.get("input"))
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise LexiconError(f"{path}:{line}: {_problem(err)}{more}") from None
+    for code, spec in office.categories.items():
+        for alias in spec.aliases:
+            if len(alias.strip()) < MIN_ALIAS_CHARS:
+                line = _line_of(raw, ("categories", code.value, "aliases"), alias)
+                raise LexiconError(
+                    f"{path}:{line}: categories.{code.value}.aliases: {alias!r} is shorter than "
+                    f"{MIN_ALIAS_CHARS} characters: it would match inside countless words"
+                )
+    return office
+
+
+def check_lexicon(lexicon_path: str | Path | None = None) -> None:
+    """Raise LexiconError when the office lexicon (`lexicon_path`, else $SPEECHTASKS_LEXICON) is unusable.
+
+    Called before a run touches any file: a bad configuration is never recorded as a
+    failure of a file's bytes.
+    """
+    chosen = lexicon_path if lexicon_path is not None else os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return
+    path = Path(chosen).expanduser()
+    if not path.is_file():
+        raise LexiconError(f"{path}: no such lexicon file")
+    load_lexicon(path)
 
 
 def merge(base: LexiconFile, *extras: LexiconFile, sources: tuple[str, ...] = ()) -> Lexicon:
@@ -173,7 +249,11 @@ def load_lexicon(lexicon_path: str | Path | None = None) -> Lexicon:
     if chosen is None:
         return _load(None, 0.0)
     path = Path(chosen).expanduser().resolve()
-    return _load(str(path), path.stat().st_mtime)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read the lexicon: {exc.strerror or exc}") from None
+    return _load(str(path), mtime)
 
 
 @lru_cache(maxsize=8)

@@ -26,6 +26,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from extractors.cache import load_jieba
 from extractors.lexicon import Lexicon
 from schemas import ActorCategory
 
@@ -128,7 +129,7 @@ def _private_tokenizer() -> jieba.Tokenizer:
     It starts from a copy of the global dictionary, which the tag table below loads
     anyway: reading jieba's cache a second time costs a second or more per process.
     """
-    jieba.dt.check_initialized()
+    load_jieba()
     tok = jieba.Tokenizer()
     tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
     return tok
@@ -137,9 +138,7 @@ def _private_tokenizer() -> jieba.Tokenizer:
 @lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
     """Part-of-speech tags of jieba's dictionary words (n, v, vn, d, p …)."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
+    return load_jieba()
 
 
 @lru_cache(maxsize=4)

@@ -156,7 +156,7 @@ def _extract(source: str, speech: Speech) -> Extraction:
         for d in drafts_for(outline, node):
             start, end = seen.source(d.span.start), seen.source_end(d.span.end)
             body = source[start:end]
-            deadline, deadline_date = find_deadline(
+            deadline, deadline_date, deadline_basis = find_deadline(
                 flat.text, flat.span(d.span), flat.own(d.parent_own), speech.year
             )
             actors = [
@@ -175,6 +175,7 @@ def _extract(source: str, speech: Speech) -> Extraction:
                     actors=actors,
                     deadline=deadline,
                     deadline_date=deadline_date,
+                    deadline_basis=deadline_basis,
                     measures=list(d.measures),
                 )
             )

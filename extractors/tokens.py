@@ -20,10 +20,11 @@ CLAUSE_MARKS = "，,：:、"
 @lru_cache(maxsize=1)
 def jieba_tables():
     import jieba
-    import jieba.posseg
+
+    from extractors.cache import load_jieba
 
     jieba.setLogLevel(60)
-    return jieba, jieba.posseg.dt.word_tag_tab
+    return jieba, load_jieba()
 
 
 def tagged_tokens(chunk: str) -> Iterator[tuple[str, str]]:

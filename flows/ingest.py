@@ -17,6 +17,8 @@ the task's arguments stay plain data that can travel to a Dask worker.
 from __future__ import annotations
 
 import contextlib
+import signal
+import sqlite3
 import sys
 import uuid
 from collections import deque
@@ -31,9 +33,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run, task_run
 
+from extractors.lexicon import LexiconError, check_lexicon
 from flows.report import RunSummary, persist, report_markdown, report_table
 from flows.report import run_line as report_run_line
 from flows.scan import plan_run, scan_corpus
+from flows.stopping import received, request_stop, stop_on_signals, stop_requested
 from flows.work import (
     BATCH_SIZE,
     Outcome,
@@ -52,6 +56,7 @@ from store import (
     start_run,
     sync_actor_labels,
 )
+from store.safety import is_disk_full, writer_lock
 
 READ_RETRIES = 2
 
@@ -163,13 +168,48 @@ def ingest_corpus(
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
     With `link_repeats`, each stored requirement is linked to the earlier ones asking the same.
     With `run_line` (served runs), the run ends by printing one line to stdout.
+    A bad lexicon, a damaged or newer database, or another run writing it stop the
+    run before anything is recorded; SIGTERM/SIGINT stop it at the next file.
     """
     logger = get_run_logger()
-    db = open_db(db_path)
+    check_lexicon()  # a bad lexicon stops the run before any file is touched or recorded
+    with writer_lock(db_path):
+        db = open_db(db_path, check=True)
+        with stop_on_signals():
+            summary = _ingest(
+                db, Path(corpus), db_path, max_workers, retry_failed, review_pages, link_repeats, logger
+            )
+        db.close()
+    create_markdown_artifact(key="ingest-report", markdown=report_markdown(summary), description="ingest run")
+    create_table_artifact(key="ingest-files", table=report_table(summary), description="files this run")
+    logger.info(
+        "run %d: %d requirements stored, %d errors",
+        summary.run_id,
+        summary.requirements_new,
+        len(summary.errors),
+    )
+    if summary.stopped:
+        logger.warning("run %d stopped early: %s", summary.run_id, summary.stopped)
+    if run_line:  # not print(): log_prints would turn it into a log record
+        sys.stdout.write(report_run_line(summary) + "\n")
+        sys.stdout.flush()
+    return summary
+
+
+def _ingest(
+    db: Any,
+    corpus: Path,
+    db_path: Path,
+    max_workers: int | None,
+    retry_failed: bool,
+    review_pages: bool,
+    link_repeats: bool,
+    logger: Any,
+) -> RunSummary:
     sync_actor_labels(db)
     run_id = start_run(db)
-    files = scan_corpus(Path(corpus))
-    plan = plan_run(db, Path(corpus), files, retry_failed=retry_failed)
+    files = scan_corpus(corpus)
+    plan = plan_run(db, corpus, files, retry_failed=retry_failed)
     todo = plan.todo
     dask_slots = _dask_slots() if todo else None
     # On Dask the cluster's workers are the processes; the flow's own pool stays off.
@@ -200,8 +240,8 @@ def ingest_corpus(
         window = max(2, 2 * slots)
         pending: deque[tuple[list[Any], Any]] = deque()
         submitted = 0
-        while submitted < len(chunks) or pending:
-            while submitted < len(chunks) and len(pending) < window:
+        while (submitted < len(chunks) and not stop_requested()) or pending:
+            while submitted < len(chunks) and len(pending) < window and not stop_requested():
                 label = f"{submitted + 1}of{len(chunks)}"
                 future = extract_batch.submit(chunks[submitted], label, pages, pool_key)
                 pending.append((chunks[submitted], future))
@@ -210,7 +250,16 @@ def ingest_corpus(
             state = future.wait() or future.state
             outcomes = future.result() if state.is_completed() else _failed_batch(chunk, state)
             for outcome in outcomes:
-                row = persist(db, run_id, outcome, summary, plan.corpus_id, link_repeats)
+                if summary.stopped:
+                    break
+                try:
+                    row = persist(db, run_id, outcome, summary, plan.corpus_id, link_repeats)
+                except sqlite3.Error as exc:
+                    if not is_disk_full(exc):
+                        raise
+                    summary.stopped = f"the disk holding {db_path} is full: {outcome.file.source} and later files were not stored"
+                    request_stop()
+                    break
                 if row.status == "error":
                     logger.warning("not stored: %s: %s", row.file, row.reason)
                 elif row.review_error:
@@ -218,22 +267,25 @@ def ingest_corpus(
                         "stored, but its review page was not written: %s: %s", row.file, row.review_error
                     )
                 _notify(len(summary.files), len(todo), row.file)
-    finish_run(db, run_id, files_seen=len(files), files_new=len(todo), errors=len(summary.errors))
-    summary.by_category = requirements_by_category(db)
-    summary.totals = counts(db)
-    db.close()
-    create_markdown_artifact(key="ingest-report", markdown=report_markdown(summary), description="ingest run")
-    create_table_artifact(key="ingest-files", table=report_table(summary), description="files this run")
-    logger.info(
-        "run %d: %d requirements stored, %d errors", run_id, summary.requirements_new, len(summary.errors)
-    )
-    if run_line:  # not print(): log_prints would turn it into a log record
-        sys.stdout.write(report_run_line(summary) + "\n")
-        sys.stdout.flush()
+    if stop_requested() and not summary.stopped:
+        left = len(todo) - sum(1 for r in summary.files if r.status != "skipped")
+        name = signal.Signals(received() or signal.SIGTERM).name
+        summary.stopped = f"stopped by {name}: {left} file(s) left for the next run"
+    try:
+        finish_run(db, run_id, files_seen=len(files), files_new=len(todo), errors=len(summary.errors))
+        summary.by_category = requirements_by_category(db)
+        summary.totals = counts(db)
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise
+        summary.stopped = summary.stopped or f"the disk holding {db_path} is full"
     return summary
 
 
 def _failed_batch(chunk: list[Any], state: Any) -> list[Outcome]:
     """A batch whose task failed (an error outside any one file): each file recorded, none lost."""
+    with contextlib.suppress(Exception):
+        if isinstance(exc := state.result(raise_on_failure=False), LexiconError):
+            raise exc  # the configuration's fault, not these files': nothing is recorded for them
     reason = f"extract-failed: {state.message or state.name}"
     return [Outcome(f, None, reason) for f in chunk]

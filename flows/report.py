@@ -10,20 +10,23 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from extractors.ocr import LOW_CONFIDENCE, low_pages
 from extractors.repeats import demands
-from flows.work import Outcome
+from flows.work import Outcome, write_page
 from store import DEFAULT_CORPUS, record_error, save_extraction
+from store.write import set_review_path, speech_id
 
 
 @dataclass
 class FileRow:
     file: str
-    status: str  # stored | unchanged | error
+    status: str  # stored | unchanged | error | skipped
     requirements: int = 0
     by_category: str = ""
     reason: str = ""
     review_path: str | None = None  # the review page of the stored version
     review_error: str = ""  # why its page was not written
+    low_ocr_pages: str = ""  # a scan's pages read under LOW_CONFIDENCE: "2 (0.71), 5 (0.83)"
     copy_of: str = ""  # the source of this corpus that holds the same bytes (a copy)
 
 
@@ -42,6 +45,8 @@ class RunSummary:
     flow_run_id: str | None = None
     runner: str = "thread"
     review_dir: str | None = None  # None: review pages switched off
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # not read this run: nothing recorded
+    stopped: str | None = None  # why the run stopped before the end (a signal, a full disk)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old, new) sources moved
 
     @property
@@ -61,34 +66,43 @@ def persist(
     """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row.
     With `link_repeats` its requirements are linked to the earlier ones asking the same."""
     f = outcome.file
-    if outcome.result is None:
+    if outcome.skipped:
+        summary.skipped.append((f.source, outcome.skipped))
+        row = FileRow(f.source, "skipped", reason=outcome.skipped)
+    elif outcome.result is None:
         reason = outcome.error or "unknown error"
         record_error(db, run_id, f.source, outcome.sha256, reason)
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
         keys = demands(outcome.result) if link_repeats else None
-        saved = save_extraction(
-            db, outcome.result, f.source, review_path=outcome.review_path, corpus=corpus, demands=keys
-        )
+        saved = save_extraction(db, outcome.result, f.source, corpus=corpus, demands=keys)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
-        page = outcome.review_path
+        page, why = None, outcome.review_error
         if saved.new:
             summary.requirements_new += saved.requirements
             summary.requirements_repeated += saved.repeats
-        elif page:
-            # This version was stored meanwhile (another run): that row keeps its own page,
-            # and the one written now would be an orphan.
-            if db["speeches"].get(saved.speech_id)["review_path"] != page:
-                Path(page).unlink(missing_ok=True)
-            page = None
+            # The page is written once its speech is committed (a full disk costs the page,
+            # not the speech); a version stored meanwhile (another run) keeps its own page.
+            if outcome.page_html is not None and outcome.pages_dir:
+                page, why = write_page(
+                    Path(outcome.pages_dir),
+                    f.source,
+                    speech_id(outcome.result.speech.sha256),
+                    outcome.page_html,
+                )
+                if page:
+                    set_review_path(db, saved.speech_id, page)
         row = FileRow(
             f.source,
             "stored" if saved.new else "unchanged",
             saved.requirements,
             ", ".join(f"{c} {n}" for c, n in cats.most_common()),
             review_path=page,
-            review_error=outcome.review_error or "",
+            review_error=(why or "") if saved.new else "",
+            low_ocr_pages=", ".join(
+                f"{n} ({c:.2f})" for n, c in low_pages(outcome.result.speech.page_confidence)
+            ),
             copy_of=saved.copy_of or "",
         )
     summary.files.append(row)
@@ -132,6 +146,8 @@ def report_markdown(s: RunSummary) -> str:
         "|---|---|",
         *(f"| {k} | {n} |" for k, n in s.totals.items()),
     ]
+    if s.stopped:
+        lines += ["", f"**Stopped early:** {s.stopped}"]
     if s.renamed:
         lines += ["", "## Renamed (history kept)", "", "| from | to |", "|---|---|"]
         lines += [f"| {old.replace('|', '/')} | {new.replace('|', '/')} |" for old, new in s.renamed]
@@ -141,6 +157,15 @@ def report_markdown(s: RunSummary) -> str:
     if s.errors:
         lines += ["", "## Files not stored", "", "| file | reason |", "|---|---|"]
         lines += [f"| {f} | {r.replace('|', '/')} |" for f, r in s.errors]
+    low = [r for r in s.files if r.low_ocr_pages]
+    if low:
+        lines += ["", f"## Scanned pages read with low OCR confidence (under {LOW_CONFIDENCE})", ""]
+        lines += ["Check these pages against the scan: the text stored is what OCR read.", ""]
+        lines += ["| file | pages (confidence) |", "|---|---|"]
+        lines += [f"| {r.file.replace('|', '/')} | {r.low_ocr_pages} |" for r in low]
+    if s.skipped:
+        lines += ["", "## Files left for the next run", "", "| file | why |", "|---|---|"]
+        lines += [f"| {f.replace('|', '/')} | {r.replace('|', '/')} |" for f, r in s.skipped]
     pages = [r for r in s.files if r.status == "stored" and (r.review_path or r.review_error)]
     if s.review_dir and pages:
         lines += ["", "## Review pages", "", f"In `{s.review_dir}` (links are file:// URIs).", ""]
@@ -162,6 +187,7 @@ def report_table(s: RunSummary) -> list[dict[str, Any]]:
             "reason": r.reason,
             "copy_of": r.copy_of,
             "review_page": r.review_path or (f"not written: {r.review_error}" if r.review_error else ""),
+            "low_ocr_pages": r.low_ocr_pages,
         }
         for r in s.files
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,11 +12,11 @@ from sqlite_utils import Database
 from store import corpus_id, known_versions, move_source
 from store import failed_versions as store_failed_versions
 
-# Speech files (extractors.decode.SUFFIXES), plus the office formats it reports as
-# unsupported (UNSUPPORTED) rather than skipping them silently. Spelled out here, not
+# Speech files (extractors.decode.SUFFIXES; the office formats and OFD among them, reported
+# as `unsupported` when their converter or extra is missing, never skipped). Spelled out here, not
 # imported: importing extractors loads spaCy (≈ 3 s), and `run` with nothing new
 # must stay fast. tests/test_inputs.py checks the two agree.
-SCANNED = {".txt", ".md", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt"}
+SCANNED = {".txt", ".md", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt", ".ofd"}
 # The reason kind of an error that may go away by itself (file locked, vanished, NFS hiccup).
 TRANSIENT = "read-failed"
 
@@ -26,6 +27,10 @@ class CorpusFile:
     source: str  # relative to the corpus folder, with forward slashes
     sha256: str | None  # None when the file could not be read during the scan
     size: int = 0
+    # Why the file is refused without reading it (`bad-name: …`, `outside-corpus: …`);
+    # its sha256 is then a hash of the name, so the refusal is recorded once, and the
+    # renamed file (or a real copy in place of the link) is a new version.
+    problem: str | None = None
 
 
 def is_ignored(path: Path) -> bool:
@@ -42,23 +47,55 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _refused(path: Path, source: str, problem: str) -> CorpusFile:
+    key = os.fsencode(path) + b"\0" + problem.encode("utf-8", "backslashreplace")
+    return CorpusFile(path, source, hashlib.sha256(key).hexdigest(), 0, problem)
+
+
+def safe_source(rel: Path) -> tuple[str, str | None]:
+    """(source, problem): a name that is not valid UTF-8 (a GBK name from a Windows zip or
+    a mis-mounted share) cannot be stored; it is shown escaped (`\\xbd\\xb2.txt`) and refused."""
+    source = rel.as_posix()
+    try:
+        source.encode("utf-8")
+        return source, None
+    except UnicodeEncodeError:
+        raw = os.fsencode(source)
+    safe = raw.decode("utf-8", "backslashreplace")
+    try:
+        hint = f" (read as GBK: {raw.decode('gb18030')})"
+    except UnicodeDecodeError:
+        hint = ""
+    return safe, f"bad-name: the file name is not valid UTF-8{hint}: rename it"
+
+
 def scan_corpus(corpus: Path) -> list[CorpusFile]:
     """Every speech file below `corpus`, in a stable order, with its content hash.
 
     A file that cannot be read now (locked, vanished mid-scan) is listed with no hash:
-    the run reports it as `read-failed` and the next run tries it again.
+    the run reports it as `read-failed` and the next run tries it again. A name that
+    is not valid UTF-8, and a link that leads out of the corpus, are listed with their
+    `problem` and never read.
     """
     files = []
+    root = corpus.resolve()
     for path in sorted(corpus.rglob("*")):
         rel = path.relative_to(corpus)
         if path.suffix.lower() not in SCANNED or any(is_ignored(Path(part)) for part in rel.parts):
             continue
+        source, bad_name = safe_source(rel)
         try:
             if not path.is_file():
                 continue
-            files.append(CorpusFile(path, rel.as_posix(), file_sha256(path), path.stat().st_size))
+            if bad_name:
+                files.append(_refused(path, source, bad_name))
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                files.append(_refused(path, source, "outside-corpus: a link to a file outside the corpus"))
+                continue
+            files.append(CorpusFile(path, source, file_sha256(path), path.stat().st_size))
         except OSError:
-            files.append(CorpusFile(path, rel.as_posix(), None))
+            files.append(CorpusFile(path, source, None))
     return files
 
 

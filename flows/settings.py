@@ -28,10 +28,14 @@ def apply_env_defaults() -> None:
 
 @contextlib.contextmanager
 def prefect_session() -> Iterator[None]:
-    """Run flows with heartbeats off (only settable through temporary_settings)."""
+    """Run flows with heartbeats off (only settable through temporary_settings), and an
+    embedded Prefect server that dies with this process."""
     apply_env_defaults()
     from prefect.settings import temporary_settings
 
+    from flows.server import tie_embedded_server_to_parent
+
+    tie_embedded_server_to_parent()  # a hard-killed run leaves no server behind
     with temporary_settings(updates={"flows.heartbeat_frequency": None}):
         yield
 

@@ -9,26 +9,32 @@ speech. 42 speeches (2.6 MB): in-process 6.8 s, a pool of 2 11.4 s; 14 speeches:
 warm-up, so runs stay in-process unless they bring more than POOL_MIN_BYTES (a
 backfill of ≈ 130 speeches) or the caller asks for workers explicitly.
 
-Where a file is extracted, its review page is written too (review/): the decoded
-text is at hand there and never travels back to the flow.
+Where a file is extracted, its review page is rendered too (review/): the decoded
+text is at hand there and never travels back to the flow; the flow writes the page
+once the speech is committed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from extractors import extract_text
-from extractors.decode import DecodeError, read_speech
+from extractors.decode import DecodeError, read_file_bytes
+from extractors.lexicon import LexiconError
+from extractors.office import converted_batch
+from flows.sandbox import decode_guarded
 from flows.scan import TRANSIENT, CorpusFile
+from flows.stopping import Interrupted, stop_requested
 from schemas import Extraction
-from store.write import speech_id
 
 # Below this much input a pool's warm-up (≈ 8 s a worker) costs more than it saves.
 POOL_MIN_BYTES = 8_000_000
@@ -41,8 +47,10 @@ class Outcome:
     result: Extraction | None
     error: str | None  # "kind: detail"
     transient: bool = False  # an I/O failure: retrying may help
-    review_path: str | None = None  # the review page written for this version
     review_error: str | None = None  # why no page was written (the speech is stored anyway)
+    page_html: str | None = None  # the review page, written by the flow once the speech is stored
+    pages_dir: str | None = None  # where it goes
+    skipped: str | None = None  # not read this run, nothing recorded: "not-ready: …", "interrupted: …"
 
     @property
     def sha256(self) -> str | None:
@@ -73,37 +81,99 @@ def review_page_path(pages_dir: Path, source: str, sid: str) -> Path:
     return Path(pages_dir, *parts[:-1], f"{name}.{sid}.html")
 
 
-def write_page(
-    pages_dir: Path, f: CorpusFile, text: str, result: Extraction
-) -> tuple[str | None, str | None]:
-    """Write the review page of one extracted file; (its absolute path, None) or (None, why not)."""
+def render_page(text: str, result: Extraction) -> tuple[str | None, str | None]:
+    """The review page of one extracted file as HTML; (html, None) or (None, why not)."""
     try:
-        from review import write_review_page
+        from review import render_review
 
-        path = review_page_path(pages_dir, f.source, speech_id(result.speech.sha256))
-        return str(write_review_page(path, text, result).resolve()), None
+        return render_review(text, result), None
     except Exception as exc:  # a page is a by-product: never lose the speech over it
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def write_page(pages_dir: Path, source: str, sid: str, html: str) -> tuple[str | None, str | None]:
+    """Write a rendered review page (atomically); (its absolute path, None) or (None, why not).
+
+    Called after the speech is committed: a disk filling up costs the page, not the speech.
+    """
+    try:
+        from review.render import write_html
+
+        path = review_page_path(pages_dir, source, sid)
+        return str(write_html(path, html).resolve()), None
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# A file modified this recently may still be being written (a copy, a sync tool):
+# it is read only once it has been left alone this long. SPEECHTASKS_QUIET_SECONDS overrides.
+QUIET_SECONDS = 3.0
+
+
+class NotReady(Exception):
+    """The file is being written or replaced: it is left for the next run, nothing recorded."""
+
+
+def quiet_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SPEECHTASKS_QUIET_SECONDS", QUIET_SECONDS)))
+    except ValueError:
+        return QUIET_SECONDS
+
+
+def read_ready(f: CorpusFile) -> bytes:
+    """The bytes of `f`, once they have settled and are the bytes the scan hashed.
+
+    A file modified in the last `quiet_seconds()` is waited for (once); if it changes
+    meanwhile, or its bytes differ from the scan's, it raises NotReady: a failure is
+    only ever tied to bytes that were actually read, and a half-copied file is not
+    stored as a version.
+    """
+    before = f.path.stat()
+    age = time.time() - before.st_mtime
+    if 0 <= age < quiet_seconds():
+        time.sleep(quiet_seconds() - age)
+        after = f.path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise NotReady("not-ready: still being written (changed during the last seconds)")
+    raw = read_file_bytes(f.path)
+    if f.sha256 is not None and hashlib.sha256(raw).hexdigest() != f.sha256:
+        raise NotReady("not-ready: changed since the scan (being written or replaced)")
+    return raw
 
 
 def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
     """One file → its Extraction (and review page in `pages_dir`), or the reason it cannot be used.
 
-    Never raises.
+    Never raises, except for a bad configuration (LexiconError): that is no file's fault.
     """
+    if f.problem:
+        return Outcome(f, None, f.problem)
     try:
-        speech, text = read_speech(f.path, source=f.source)
+        if stop_requested():
+            raise Interrupted(f.source)
+        speech, text = decode_guarded(read_ready(f), f.path.name, f.source)
         result = extract_text(text, speech)
-    except DecodeError as exc:
-        return Outcome(f, None, str(exc))
-    except OSError as exc:
-        return Outcome(f, None, f"{TRANSIENT}: {exc.strerror or exc}", transient=True)
-    except Exception as exc:  # an extractor bug on odd input: recorded, never fatal
-        return Outcome(f, None, f"extract-failed: {type(exc).__name__}: {exc}")
+    except NotReady as exc:
+        return Outcome(f, None, None, skipped=str(exc))
+    except Interrupted:
+        return Outcome(f, None, None, skipped="interrupted: the run was stopped; read next run")
+    except LexiconError:
+        raise
+    except Exception as exc:
+        if stop_requested():  # the stop cut the reading short: not this file's fault
+            return Outcome(f, None, None, skipped="interrupted: the run was stopped; read next run")
+        if isinstance(exc, DecodeError):
+            return Outcome(f, None, str(exc))
+        if isinstance(exc, OSError):
+            return Outcome(f, None, f"{TRANSIENT}: {exc.strerror or exc}", transient=True)
+        return Outcome(
+            f, None, f"extract-failed: {type(exc).__name__}: {exc}"
+        )  # an extractor bug on odd input
     if pages_dir is None:
         return Outcome(f, result, None)
-    page, why = write_page(Path(pages_dir), f, text, result)
-    return Outcome(f, result, None, review_path=page, review_error=why)
+    html, why = render_page(text, result)
+    return Outcome(f, result, None, review_error=why, page_html=html, pages_dir=str(pages_dir))
 
 
 def load_dictionaries() -> None:
@@ -129,7 +199,12 @@ def release_free_heap() -> None:
 
 
 def extract_batch(batch: list[CorpusFile], pages_dir: Path | None = None) -> list[Outcome]:
-    return [extract_one(f, pages_dir) for f in batch]
+    """Extract a batch; its .doc/.wps/.rtf/.odt files go through one LibreOffice run, not one each.
+
+    After a stop request each file is `interrupted` at once.
+    """
+    with converted_batch(f.path for f in batch):
+        return [extract_one(f, pages_dir) for f in batch]
 
 
 def batches(files: list[CorpusFile], size: int = BATCH_SIZE) -> list[list[CorpusFile]]:

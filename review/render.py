@@ -53,9 +53,13 @@ def write_review_page(
     Written to a temporary file beside it and renamed into place, so a reader (or a
     run killed mid-write) never sees half a page.
     """
+    return write_html(path, render_review(text, extraction, also_asked))
+
+
+def write_html(path: Path, html: str) -> Path:
+    """Write a rendered page to `path` through a temporary file renamed into place; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = render_review(text, extraction, also_asked)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(html, encoding="utf-8")

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.codes import SectionKind
 
-class SectionKind(StrEnum):
-    review = "review"
-    problems = "problems"
-    situation = "situation"
-    targets = "targets"
-    tasks = "tasks"
-    closing = "closing"
-    other = "other"
+__all__ = ["Section", "SectionKind"]
 
 
 class Section(BaseModel):

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.actor import ActorAssignment
+from schemas.codes import DeadlineBasis
 
 
 class Requirement(BaseModel):
@@ -22,6 +23,9 @@ class Requirement(BaseModel):
     actors: list[ActorAssignment] = Field(default_factory=list)
     deadline: str | None = Field(None, description="the bounding time phrase as written")
     deadline_date: date | None = Field(None, description="the deadline resolved to a date, where it can be")
+    deadline_basis: DeadlineBasis | None = Field(
+        None, description="how deadline_date was derived: as_written, speech_year, years_from_speech_year"
+    )
     measures: list[str] = Field(default_factory=list, description="directive sentences inside")
 
     @model_validator(mode="after")
@@ -30,4 +34,6 @@ class Requirement(BaseModel):
             raise ValueError("a requirement spans at least one character")
         if len(self.text) != self.char_end - self.char_start:
             raise ValueError("text length does not match its span")
+        if (self.deadline_date is None) != (self.deadline_basis is None):
+            raise ValueError("deadline_basis says how deadline_date was derived: both or neither")
         return self

@@ -14,3 +14,6 @@ class Speech(BaseModel):
     encoding: str = Field(description="the encoding the bytes were decoded with")
     chars: int = Field(ge=0, description="length of the decoded text (line endings folded to \\n)")
     year: int | None = Field(None, description="the speech's year, for resolving deadlines")
+    page_confidence: list[float | None] | None = Field(
+        None, description="OCR'd scans only: each page's recognition confidence (0-1; null: no text on it)"
+    )

@@ -3,6 +3,7 @@
 from store.corpora import DEFAULT_CORPUS, corpus_id, corpus_root, move_source
 from store.db import open_db
 from store.export import LEDGER_COLUMNS, ledger_rows, write_csv, write_json, write_xlsx
+from store.lookup import UnknownSpeech, resolve_speech
 from store.migrations import migrate
 from store.queries import (
     BadCursor,
@@ -33,6 +34,7 @@ __all__ = [
     "BadCursor",
     "SaveResult",
     "TaskPage",
+    "UnknownSpeech",
     "corpus_id",
     "corpus_root",
     "counts",
@@ -48,6 +50,7 @@ __all__ = [
     "repeated_tasks",
     "repeats_of",
     "requirements_by_category",
+    "resolve_speech",
     "save_extraction",
     "search_requirements",
     "set_tracking",

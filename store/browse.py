@@ -32,8 +32,12 @@ def metadata(db_name: str = "speechtasks") -> dict[str, Any]:
     return data
 
 
-def make_datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
-    """A Datasette instance serving the database at `path` read-only, described and with canned queries."""
+def make_datasette(path: str | Path, *, immutable: bool = False, cors: bool = False) -> Datasette:
+    """A Datasette instance serving the database at `path` read-only, described and with canned queries.
+
+    `cors`: send `Access-Control-Allow-Origin: *`. Off by default: with it, any web page
+    open in the clerk's browser could read the whole database from 127.0.0.1.
+    """
     try:
         from datasette.app import Datasette
     except ImportError as exc:
@@ -43,7 +47,7 @@ def make_datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],
         metadata=metadata(path.stem),
-        cors=True,  # web apps on other origins read the JSON API
+        cors=cors,
     )
 
 

@@ -1,25 +1,50 @@
-"""Opening the task database: WAL, foreign keys, a busy timeout, migrations applied."""
+"""Opening the task database: WAL, foreign keys, a busy timeout, migrations applied.
+
+Writers open with `open_db`; readers with `open_db(path, read_only=True)` (no WAL switch,
+no migration: store/safety.py). A database that is not one, or that a newer
+speechtasks wrote, raises `DatabaseProblem` with a one-line message.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from store.migrations import migrate
+from store.safety import DatabaseProblem, check_schema, check_writable, describe, open_reader
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def open_db(path: str | Path, *, migrate_schema: bool = True) -> Database:
-    """Open (creating if needed) the task database at `path`, schema up to date."""
+def open_db(
+    path: str | Path, *, migrate_schema: bool = True, read_only: bool = False, check: bool = False
+) -> Database:
+    """Open (creating if needed) the task database at `path`, schema up to date.
+
+    `read_only`: open an existing database for reading only (see store/safety.py).
+    `check`: refuse a damaged database (`PRAGMA quick_check`) before writing anything to it.
+    """
+    if read_only:
+        return open_reader(path)
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        db.enable_wal()  # readers (Datasette, other apps) never block the flow
-    if migrate_schema:
-        migrate(db)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        check_schema(db, path)
+        if check:
+            check_writable(db, path)
+        if str(path) != ":memory:":
+            db.enable_wal()  # readers (Datasette, other apps) never block the flow
+        if migrate_schema:
+            migrate(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise describe(exc, path) from None
+    except DatabaseProblem:
+        db.close()
+        raise
     return db

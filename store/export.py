@@ -18,6 +18,22 @@ from schemas import CATEGORY_LABELS
 from store.queries import task_filter
 from store.repeats import asked_before, repeats_of
 
+# A spreadsheet reads a cell starting with these as a formula (`=HYPERLINK(…)` becomes a
+# live link): OWASP's CSV-injection rule prefixes such text cells with `'`.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: Any) -> Any:
+    """A text cell safe to open in Excel: `'` in front of text that starts like a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def defused_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: defused(v) for k, v in row.items()}
+
+
 LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署")
 COLUMN_WIDTHS = {
     "序号": 6,
@@ -97,6 +113,8 @@ def write_xlsx(rows: Sequence[dict[str, Any]], path: str | Path, *, sheet: str =
     for cells in ws.iter_rows():
         for cell in cells:
             cell.alignment = wrap
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: openpyxl makes "=…" a formula
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -112,7 +130,7 @@ def write_csv(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(LEDGER_COLUMNS))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(defused_row(r) for r in rows)
 
 
 def write_json(rows: Sequence[dict[str, Any]], path: str | Path) -> None:

@@ -7,6 +7,7 @@ database upgrades in place.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from sqlite_utils import Database
@@ -370,6 +371,28 @@ def m007_identity_corpus(db: Database) -> None:
     db["speeches"].create_index(["corpus_id", "source", "sha256"], unique=True)
 
 
+@migrations()
+def m008_deadline_basis_cli(db: Database) -> None:
+    """How each `deadline_date` was derived (as_written, speech_year, years_from_speech_year).
+
+    Rows stored before were dated only from a year written in the phrase or from the
+    speech's year; their basis follows from the phrase. A count of years (今后五年) gets
+    its date when its speech is next extracted.
+    """
+    db["requirements"].add_column("deadline_basis", str)
+    written = re.compile(r"(?:\d{4}|[一二三四五六七八九〇零○]{4})年")
+    rows = db.execute("select id, deadline from requirements where deadline_date is not null").fetchall()
+    for rid, phrase in rows:
+        basis = "as_written" if written.match(re.sub(r"\s", "", phrase or "")) else "speech_year"
+        db.execute("update requirements set deadline_basis = ? where id = ?", [basis, rid])
+
+
+@migrations()
+def m009_page_confidence_formats(db: Database) -> None:
+    """A scanned speech's OCR confidence, page by page (JSON array; null for other formats)."""
+    db["speeches"].add_column("page_confidence", str)
+
+
 REPEATED_REQUIREMENTS = """
 with earlier as (
   select l.rid, e.id as earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
@@ -397,7 +420,7 @@ where r.status = 'active'"""
 
 
 @migrations()
-def m008_repeats(db: Database) -> None:
+def m010_repeats(db: Database) -> None:
     """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
     shingles, hashed; `repeat_bands`: MinHash band key → requirement, the LSH buckets),
     `requirement_links` (a requirement → an earlier one asking the same; by rowid, which

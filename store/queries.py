@@ -116,6 +116,8 @@ def decode_cursor(cursor: str) -> tuple[str, int, str]:
         raise BadCursor(f"not a page cursor: {cursor!r}") from exc
     if not (isinstance(source, str) and isinstance(char_start, int) and isinstance(rid, str)):
         raise BadCursor(f"not a page cursor: {cursor!r}")
+    if not 0 <= char_start < 2**63:  # SQLite's integers; a forged cursor must not overflow them
+        raise BadCursor(f"not a page cursor: {cursor!r}")
     return source, char_start, rid
 
 

@@ -105,6 +105,12 @@ def save_extraction(
     return SaveResult(sid, True, n, copy_of, repeats)
 
 
+def set_review_path(db: Database, sid: str, review_path: str) -> None:
+    """Record the review page written for a stored speech version (after its commit)."""
+    with db.atomic():
+        db["speeches"].update(sid, {"review_path": review_path})
+
+
 def requirement_ids(db: Database, result: Extraction, source: str, corpus: int) -> dict[str, str]:
     """The stored id of each requirement of `result` (keyed by the extractor's id).
 
@@ -170,6 +176,9 @@ def _insert_speech(
             "encoding": result.speech.encoding,
             "chars": result.speech.chars,
             "year": result.speech.year,
+            "page_confidence": None
+            if result.speech.page_confidence is None
+            else json.dumps([None if c is None else round(c, 4) for c in result.speech.page_confidence]),
             "ingested_at": now(),
             "superseded_by": None,
             "version": version.fetchone()[0],
@@ -212,6 +221,7 @@ def _upsert_requirements(db: Database, result: Extraction, sid: str, ids: dict[s
                 "char_end": r.char_end,
                 "deadline": r.deadline,
                 "deadline_date": r.deadline_date.isoformat() if r.deadline_date else None,
+                "deadline_basis": r.deadline_basis.value if r.deadline_basis else None,
                 "measures": json.dumps(r.measures, ensure_ascii=False),
                 "status": "active",
             }

@@ -10,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "000_party_building_city_gov.txt"
 SHARED = ROOT.parent / "shared"
+# Files written by a test are read at once: a run waits for a just-modified file to
+# settle (flows/work.py QUIET_SECONDS, 3 s). tests/test_attacks.py checks that wait.
+os.environ.setdefault("SPEECHTASKS_QUIET_SECONDS", "0")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from extractors import extract_file
 from extractors.decode import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, DecodeError, read_speech
+from extractors.office import soffice
 
 SEED_LINE = "一、总体要求\n（一）坚持稳中求进。各地区各部门要认真贯彻落实。\n"
 
@@ -103,6 +105,45 @@ def write_doc(d: Path) -> Path:
     return p
 
 
+def write_encrypted_pdf(d: Path) -> Path:
+    from reportlab.pdfgen import canvas
+
+    p = d / "locked.pdf"
+    c = canvas.Canvas(str(p), encrypt="secret")  # a user password: nothing opens without it
+    c.drawString(72, 720, "Work report")
+    c.showPage()
+    c.save()
+    return p
+
+
+def write_long_scan(d: Path) -> Path:
+    """A PDF with no text layer and more pages than OCR takes (each page one drawn shape)."""
+    from reportlab.pdfgen import canvas
+
+    from extractors.ocr import MAX_OCR_PAGES
+
+    p = d / "scan_of_a_book.pdf"
+    c = canvas.Canvas(str(p))
+    for _ in range(MAX_OCR_PAGES + 1):
+        c.rect(72, 72, 400, 600)
+        c.showPage()
+    c.save()
+    return p
+
+
+def write_ofd_without_text(d: Path) -> Path:
+    """The seed's OFD (easyofd's) with its text objects taken out: pages with no text layer."""
+    src = Path(__file__).parent / "fixtures" / "formats" / "seed.ofd"
+    p = d / "scanned.ofd"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith("Content.xml"):
+                data = re.sub(rb"<ofd:TextObject\b.*?</ofd:TextObject>", b"", data, flags=re.S)
+            zout.writestr(info, data)
+    return p
+
+
 BAD = {
     "empty": (write_empty, "empty"),
     "whitespace": (write_whitespace, "empty"),
@@ -114,7 +155,10 @@ BAD = {
     "truncated-docx": (write_truncated_docx, "corrupt-docx"),
     "zip-bomb": (write_zip_bomb_docx, "zip-bomb"),
     "image-only-pdf": (write_image_only_pdf, "no-text-layer"),
-    "doc": (write_doc, "unsupported"),
+    "doc": (write_doc, "corrupt-doc" if soffice() else "unsupported"),
+    "encrypted-pdf": (write_encrypted_pdf, "encrypted"),
+    "long-scan": (write_long_scan, "too-large"),
+    "ofd-without-text": (write_ofd_without_text, "no-text-layer"),
 }
 
 

@@ -50,8 +50,19 @@ def test_a_canned_query_answers_json(db_path):
     assert [r["path"] for r in response.json()] == ["3.1.1", "3.2.3"]  # hand-checked in test_search.py
     response = get(ds, "/tasks/search.json?q=巡察整改&_shape=array")
     assert [r["path"] for r in response.json()] == ["3.1.2"]
-    response = get(ds, "/tasks/tasks_by_actor.json?actor=principal&_shape=array")
+    response = get(ds, "/tasks/tasks_of_actor.json?actor=principal&_shape=array")
     assert {"3.2.2", "3.3.2"} <= {r["path"] for r in response.json()}
+
+
+def test_the_view_tasks_by_actor_is_not_hidden_by_a_canned_query(db_path):
+    """A canned query of the same name used to answer the view's URL (`[]` for `?category=`)."""
+    ds = make_datasette(db_path)
+    rows = get(ds, "/tasks/tasks_by_actor.json?category=principal&_shape=array").json()
+    db = open_db(db_path)
+    expected = db.execute("select count(*) from tasks_by_actor where category = 'principal'").fetchone()[0]
+    assert expected > 0 and len(rows) == expected
+    assert {r["category"] for r in rows} == {"principal"} and {"3.2.2", "3.3.2"} <= {r["path"] for r in rows}
+    assert set(metadata("tasks")["databases"]["tasks"]["queries"]).isdisjoint(db.view_names())
 
 
 def test_the_canned_search_finds_what_the_store_finds(db_path):

@@ -6,12 +6,20 @@ from datetime import date
 
 import pytest
 
-from extractors.deadlines import find_deadline, resolve_deadline
+from extractors.deadlines import find_deadline, resolve, resolve_deadline
 from extractors.text import Span
+from schemas import DeadlineBasis
+
+AS_WRITTEN, SPEECH_YEAR, YEARS = (
+    DeadlineBasis.as_written,
+    DeadlineBasis.speech_year,
+    DeadlineBasis.years_from_speech_year,
+)
 
 
 def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | None]:
-    return find_deadline(text, Span(0, len(text)), None, year)
+    phrase, due, _basis = find_deadline(text, Span(0, len(text)), None, year)
+    return phrase, due
 
 
 @pytest.mark.parametrize(
@@ -29,10 +37,16 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         ("一季度要实现开门红。", "一季度", date(2025, 3, 31)),
         ("上半年要完成项目签约。", "上半年", date(2025, 6, 30)),
         ("努力完成全年就业目标任务。", "全年", date(2025, 12, 31)),
-        # durations are kept as written; they resolve to no date
-        ("中央提出，要用三年左右的时间，使大多数国有大中型亏损企业摆脱困境。", "三年左右的时间", None),
-        ("在今后五年内，要努力创造条件，逐步理顺政府同企事业单位的关系。", "今后五年内", None),
-        ("凡是长期亏损的企业，都必须在今后一年内扭亏为盈。", "今后一年内", None),
+        # a count of years runs from the speech's year (2025), that year the first
+        (
+            "中央提出，要用三年左右的时间，使大多数国有大中型亏损企业摆脱困境。",
+            "三年左右的时间",
+            date(2027, 12, 31),
+        ),
+        ("在今后五年内，要努力创造条件，逐步理顺政府同企事业单位的关系。", "今后五年内", date(2029, 12, 31)),
+        ("凡是长期亏损的企业，都必须在今后一年内扭亏为盈。", "今后一年内", date(2025, 12, 31)),
+        ("两年内基本完成城镇棚户区改造。", "两年内", date(2026, 12, 31)),
+        # a count of months needs the speech's date, which is not known: no date
         ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
     ],
 )
@@ -61,14 +75,14 @@ def test_inherited_from_the_parents_own_text() -> None:
     text = "今年要办好十件实事：一是新建改建城乡道路；二是新增托位。"
     parent_own = Span(0, text.index("一是"))
     child = Span(text.index("一是"), text.index("二是"))
-    assert find_deadline(text, child, parent_own, 2024) == ("今年", date(2024, 12, 31))
+    assert find_deadline(text, child, parent_own, 2024) == ("今年", date(2024, 12, 31), SPEECH_YEAR)
 
 
 def test_own_phrase_wins_over_the_parents() -> None:
     text = "今年要办好十件实事：一是6月底前完成道路改造；二是新增托位。"
     parent_own = Span(0, text.index("一是"))
     child = Span(text.index("一是"), text.index("二是"))
-    assert find_deadline(text, child, parent_own, 2024) == ("6月底前", date(2024, 6, 30))
+    assert find_deadline(text, child, parent_own, 2024) == ("6月底前", date(2024, 6, 30), SPEECH_YEAR)
 
 
 def test_the_phrase_that_bounds_the_work_wins() -> None:
@@ -78,6 +92,7 @@ def test_the_phrase_that_bounds_the_work_wins() -> None:
 
 def test_without_the_speech_year_relative_phrases_stay_text() -> None:
     assert deadline("年底前完成全部改造。", None) == ("年底前", None)
+    assert deadline("在今后五年内，要理顺关系。", None) == ("今后五年内", None)
     assert deadline("到2030年，基本建成。", None) == ("2030年", date(2030, 12, 31))
 
 
@@ -90,8 +105,56 @@ def test_without_the_speech_year_relative_phrases_stay_text() -> None:
         ("明年", 2025, date(2026, 12, 31)),
         ("3月31日前", 2025, date(2025, 3, 31)),
         ("三季度末", 2025, date(2025, 9, 30)),
-        ("今后五年", 2025, None),
+        # the 13th five-year plan: 今后五年 in the 2016 work report is 2016–2020
+        ("今后五年", 2016, date(2020, 12, 31)),
+        ("未来三年", 2025, date(2027, 12, 31)),
+        ("十年内", 2002, date(2011, 12, 31)),
+        ("两年之内", 2016, date(2017, 12, 31)),
+        ("今后五年", None, None),
+        ("半年内", 2025, None),
+        ("近几年", 2025, None),
     ],
 )
 def test_resolve(phrase: str, year: int | None, due: date | None) -> None:
     assert resolve_deadline(phrase, year) == due
+
+
+@pytest.mark.parametrize(
+    ("phrase", "year", "due", "basis"),
+    [
+        ("2030年", 2025, date(2030, 12, 31), AS_WRITTEN),
+        ("2027年底前", None, date(2027, 12, 31), AS_WRITTEN),
+        ("一九八五年", 1983, date(1985, 12, 31), AS_WRITTEN),
+        ("今年", 2025, date(2025, 12, 31), SPEECH_YEAR),
+        ("6月底前", 2025, date(2025, 6, 30), SPEECH_YEAR),
+        ("明年", 2025, date(2026, 12, 31), SPEECH_YEAR),
+        ("本世纪末", 1998, date(2000, 12, 31), SPEECH_YEAR),
+        ("今后五年", 2016, date(2020, 12, 31), YEARS),
+        ("三年左右的时间", 1998, date(2000, 12, 31), YEARS),  # 三年脱困, 1998–2000
+        ("三个月内", 2025, None, None),
+        ("年底前", None, None, None),
+    ],
+)
+def test_the_basis_says_how_the_date_was_derived(phrase, year, due, basis) -> None:
+    assert resolve(phrase, year) == (due, basis)
+
+
+def test_a_requirement_gets_the_basis_of_its_deadline(tmp_path) -> None:
+    from extractors import extract_file
+
+    speech = tmp_path / "2016_report.txt"
+    speech.write_text(
+        "政府工作报告\n一、今后五年的主要目标任务\n（一）今后五年，要全面建成小康社会。\n"
+        "（二）要在两年内基本完成棚户区改造。\n（三）要在年底前完成全部改造。\n",
+        "utf-8",
+    )
+    result = extract_file(speech)
+    assert result.speech.year == 2016
+    got = {r.heading: (r.deadline, r.deadline_date, r.deadline_basis) for r in result.requirements}
+    assert got == {
+        "今后五年，要全面建成小康社会。": ("今后五年", date(2020, 12, 31), YEARS),
+        "要在两年内基本完成棚户区改造。": ("两年内", date(2017, 12, 31), YEARS),
+        "要在年底前完成全部改造。": ("年底前", date(2016, 12, 31), SPEECH_YEAR),
+    }
+    (first,) = [r for r in result.model_dump(mode="json")["requirements"] if r["path"] == "1.1"]
+    assert (first["deadline_date"], first["deadline_basis"]) == ("2020-12-31", "years_from_speech_year")

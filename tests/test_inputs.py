@@ -228,7 +228,7 @@ def test_utf8_bom_is_recorded_and_not_part_of_the_text():
 
 
 def test_the_scan_looks_for_exactly_the_suffixes_decode_reads_or_reports():
-    from extractors.decode import SUFFIXES, UNSUPPORTED
+    from extractors.decode import SUFFIXES
     from flows.scan import SCANNED
 
-    assert SUFFIXES | set(UNSUPPORTED) == SCANNED
+    assert SUFFIXES == SCANNED

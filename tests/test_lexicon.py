@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from extractors.actors import assign_actors
-from extractors.lexicon import ENV_VAR, load_lexicon
+from extractors.lexicon import ENV_VAR, LexiconError, load_lexicon
 from extractors.nlp import get_nlp
 from extractors.text import Span
 from schemas import ActorCategory, Basis
@@ -115,5 +114,5 @@ def test_an_office_can_reassign_an_alias(tmp_path) -> None:
 def test_a_bad_office_file_is_refused(tmp_path) -> None:
     office = tmp_path / "office.toml"
     office.write_text('[categories.mayors]\naliases = ["市长"]\n', encoding="utf-8")
-    with pytest.raises(ValidationError):
+    with pytest.raises(LexiconError, match=r"office\.toml:1: categories\.mayors: unknown category 'mayors'"):
         load_lexicon(office)

@@ -21,7 +21,9 @@ NAMES = [
     "m005_review_path",
     "m006_task_order_bigrams",
     "m007_identity_corpus",
-    "m008_repeats",
+    "m008_deadline_basis_cli",
+    "m009_page_confidence_formats",
+    "m010_repeats",
 ]
 
 
@@ -117,3 +119,53 @@ def test_the_readme_documents_every_table_column_and_view(fresh_db):
             assert not missing, f"README row of {table.name} lacks {missing}"
     for view in fresh_db.view_names():
         assert f"| `{view}` |" in section, view
+
+
+def test_m008_gives_stored_dates_their_basis():
+    """Dated rows stored before m007 get the basis their phrase shows; undated stay null."""
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m008_deadline_basis_cli")
+    db["speeches"].insert({"id": "s1", "source": "a.txt", "sha256": "x", "title": "t", "year": 2025})
+    rows = [
+        ("r1", "2030年", "2030-12-31"),
+        ("r2", "一九八五年", "1985-12-31"),
+        ("r3", "6月底前", "2025-06-30"),
+        ("r4", "今年", "2025-12-31"),
+        ("r5", "今后五年", None),  # not dated before: dated when its speech is next extracted
+        ("r6", None, None),
+    ]
+    for rid, phrase, due in rows:
+        db["requirements"].insert(
+            {"id": rid, "speech_id": "s1", "path": rid[1], "heading": "h", "text": "t", "char_start": 0,
+             "char_end": 1, "deadline": phrase, "deadline_date": due, "status": "active"}
+        )  # fmt: skip
+    migrate(db)
+    got = {r["id"]: r["deadline_basis"] for r in db.query("select id, deadline_basis from requirements")}
+    assert got == {
+        "r1": "as_written",
+        "r2": "as_written",
+        "r3": "speech_year",
+        "r4": "speech_year",
+        "r5": None,
+        "r6": None,
+    }
+
+
+def test_a_saved_requirement_keeps_its_deadline_basis(tmp_path):
+    from extractors import extract_file
+    from store import save_extraction
+
+    speech = tmp_path / "2016_report.txt"
+    speech.write_text(
+        "政府工作报告\n一、今后五年的主要目标任务\n（一）今后五年，要全面建成小康社会。\n"
+        "（二）要在两年内基本完成棚户区改造。\n（三）要在年底前完成全部改造。\n",
+        "utf-8",
+    )
+    db = open_db(":memory:")
+    save_extraction(db, extract_file(speech, source=speech.name), speech.name)
+    row, _, _ = db.query("select deadline, deadline_date, deadline_basis from requirements order by path")
+    assert row == {
+        "deadline": "今后五年",
+        "deadline_date": "2020-12-31",
+        "deadline_basis": "years_from_speech_year",
+    }

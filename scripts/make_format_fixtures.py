@@ -1,0 +1,161 @@
+"""Make the other-format copies of speeches with real tools, for tests and bench/formats.py.
+
+For each NAME.txt given:
+  NAME.doc            LibreOffice (`soffice --convert-to "doc:MS Word 97"`, text imported as UTF-8)
+  NAME.wps            LibreOffice saving the .doc as .wps (its MS Word 97 filter: WPS Office's .wps
+                      is that binary format; LibreOffice writes no other .wps)
+  NAME.pdf            LibreOffice's PDF export of the .doc (the "printed" speech, with a text layer)
+  NAME.scan150.pdf    that PDF rasterised by pdftoppm (grey, 150 dpi), page 2 turned 1.5°,
+  NAME.scan300.pdf    JPEG (quality 75) pages put into an image-only PDF by img2pdf; the same at 300 dpi
+  NAME.ofd            easyofd's PDF → OFD writer (`OFD().pdf2ofd(pdf, optional_text=True)`: text objects)
+
+Needs: LibreOffice (`soffice`), poppler-utils (`pdftoppm`), img2pdf (Debian packages:
+`apt-get install libreoffice-writer-nogui poppler-utils img2pdf fonts-wqy-microhei`), Pillow
+(in .venv), and uv, which runs easyofd (with PyMuPDF) in a throw-away environment.
+
+  .venv/bin/python scripts/make_format_fixtures.py --out DIR FILE.txt ...
+  .venv/bin/python scripts/make_format_fixtures.py --tests   # the committed tests/fixtures/formats/
+
+`--tests` makes the seed's .doc, .wps and .ofd and one scanned page (page 2, turned
+1.5°, 150 dpi, black and white: a fax-mode scan, ≈ 100 KB) under tests/fixtures/formats/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "000_party_building_city_gov.txt"
+TEST_DIR = ROOT / "tests" / "fixtures" / "formats"
+EASYOFD = "easyofd==20260427"
+ROTATED_PAGE = 2
+ROTATION_DEG = 1.5
+
+_OFD_WRITER = """
+import sys
+from easyofd.ofd import OFD
+from loguru import logger
+logger.remove()
+src, dst = sys.argv[1], sys.argv[2]
+open(dst, "wb").write(OFD().pdf2ofd(open(src, "rb").read(), optional_text=True))
+"""
+
+
+def run(*cmd: str, timeout: float = 300, cwd: Path | None = None) -> None:
+    done = subprocess.run(
+        cmd, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd
+    )
+    if done.returncode:
+        sys.exit(f"{cmd[0]} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
+def soffice(profile: Path, *args: str) -> None:
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        sys.exit("soffice not found: apt-get install libreoffice-writer-nogui")
+    run(binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", *args)
+
+
+def office_copies(txts: list[Path], out: Path, work: Path) -> None:
+    """NAME.doc, NAME.wps and NAME.pdf for every NAME.txt, by LibreOffice."""
+    profile = work / "lo-profile"
+    soffice(
+        profile, "--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "doc:MS Word 97",
+        "--outdir", str(out), *map(str, txts),
+    )  # fmt: skip
+    docs = [out / f"{t.stem}.doc" for t in txts]
+    soffice(profile, "--convert-to", "wps:MS Word 97", "--outdir", str(out), *map(str, docs))
+    soffice(profile, "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *map(str, docs))
+
+
+def scan(
+    pdf: Path, dest: Path, dpi: int, work: Path, pages: tuple[int, int] | None = None, fax: bool = False
+) -> None:
+    """Rasterise `pdf` (pdftoppm, grey), turn page ROTATED_PAGE by ROTATION_DEG, img2pdf the pages."""
+    from PIL import Image
+
+    stem = work / f"{pdf.stem}-{dpi}"
+    span = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+    run("pdftoppm", "-r", str(dpi), "-gray", "-png", *span, str(pdf), str(stem))
+    images = []
+    for png in sorted(work.glob(f"{stem.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        page = int(png.stem.rsplit("-", 1)[1])
+        im = Image.open(png).convert("L")
+        if page == ROTATED_PAGE:
+            im = im.rotate(-ROTATION_DEG, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        if fax:
+            target = png.with_suffix(".bw.png")
+            im.point(lambda v: 255 if v > 160 else 0).convert("1").save(target, dpi=(dpi, dpi))
+        else:
+            target = png.with_suffix(".jpg")
+            im.save(target, quality=75, dpi=(dpi, dpi))
+        images.append(str(target))
+    run("img2pdf", "-o", str(dest), *images)
+
+
+def ofd(pdf: Path, dest: Path) -> None:
+    """easyofd's PDF → OFD (text objects), run by uv in a throw-away environment.
+
+    easyofd assembles the package in `./test` of the current folder: it runs in a fresh one.
+    """
+    with tempfile.TemporaryDirectory(prefix="easyofd-") as cwd:
+        run(
+            "uv", "run", "--quiet", "--no-project", "--with", EASYOFD,
+            "python", "-c", _OFD_WRITER, str(pdf.resolve()), str(dest.resolve()), cwd=Path(cwd),
+        )  # fmt: skip
+
+
+def make(txts: list[Path], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="format-fixtures-") as tmp:
+        work = Path(tmp)
+        office_copies(txts, out, work)
+        for t in txts:
+            pdf = out / f"{t.stem}.pdf"
+            for dpi in (150, 300):
+                scan(pdf, out / f"{t.stem}.scan{dpi}.pdf", dpi, work)
+            ofd(pdf, out / f"{t.stem}.ofd")
+            print(f"{t.stem}: .doc .wps .pdf .scan150.pdf .scan300.pdf .ofd in {out}")
+
+
+def make_test_fixtures() -> None:
+    TEST_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="format-fixtures-") as tmp:
+        work = Path(tmp)
+        seed = work / "seed.txt"
+        shutil.copyfile(SEED, seed)
+        office_copies([seed], work, work)
+        for ext in (".doc", ".wps"):
+            shutil.copyfile(work / f"seed{ext}", TEST_DIR / f"seed{ext}")
+        ofd(work / "seed.pdf", TEST_DIR / "seed.ofd")
+        page = (ROTATED_PAGE, ROTATED_PAGE)
+        scan(work / "seed.pdf", TEST_DIR / "seed_page2.scan150.pdf", 150, work, pages=page, fax=True)
+    for p in sorted(TEST_DIR.iterdir()):
+        print(f"{p.relative_to(ROOT)}: {p.stat().st_size:,} bytes")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("txt", nargs="*", type=Path, help="speeches (.txt) to copy into the other formats")
+    p.add_argument("--out", type=Path, help="folder for the copies")
+    p.add_argument(
+        "--tests", action="store_true", help="(re)make the committed fixtures in tests/fixtures/formats/"
+    )
+    args = p.parse_args(argv)
+    if args.tests:
+        make_test_fixtures()
+    if args.txt:
+        if args.out is None:
+            p.error("--out is needed with speech files")
+        make([t.resolve() for t in args.txt], args.out.resolve())
+    if not args.tests and not args.txt:
+        p.error("nothing to do: give speeches with --out, or --tests")
+
+
+if __name__ == "__main__":
+    main()
