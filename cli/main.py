@@ -8,9 +8,11 @@ import gc
 import typer
 
 from cli.browse import browse
+from cli.corrections import corrections
 from cli.evaluate import evaluate
 from cli.export import export
 from cli.extract import extract
+from cli.reviewapp import review
 from cli.run import run
 from cli.serve import serve
 from cli.show import show
@@ -40,6 +42,8 @@ app.command()(export)
 app.command()(browse)
 app.command(name="eval")(evaluate)
 app.command()(show)
+app.command()(review)
+app.add_typer(corrections, name="corrections")
 
 if __name__ == "__main__":
     app()

@@ -103,8 +103,11 @@ def _valid_trigger(
     if after >= end or text[after] in CLAUSE_END + SENTENCE_END:
         # 勇于负责， : intransitive, no task follows; 由县住建局牵头， assigns the work after
         # it; 负主体责任 and 负总责 name the duty themselves.
-        return (word in cues.assigning and "由" in text[clause_start:pos]) or (
-            word.startswith("负") and len(word) > 2
+        to = re.search(r"对[^，,]*$", text[clause_start:pos])
+        return (
+            (word in cues.assigning and "由" in text[clause_start:pos])
+            or (word.startswith("负") and len(word) > 2)
+            or (word == "负责" and to is not None and _answers_for_work(to.group()))
         )
     if text.startswith("的", after):
         return False  # 党政一把手负总责的责任制: a noun phrase
@@ -119,7 +122,14 @@ def _valid_trigger(
     if word == "要" and "比" in text[clause_start:pos]:
         return False
     # `向/对 X 负责`: being accountable to someone is no task.
-    return not (word == "负责" and re.search(r"[向对][^，,]*$", text[clause_start:pos]))
+    to = re.search(r"[向对][^，,]*$", text[clause_start:pos]) if word == "负责" else None
+    return to is None or _answers_for_work(to.group())
+
+
+def _answers_for_work(before: str) -> bool:
+    """`对本单位安全生产工作全面负责`: 对 names the work one answers for, a split 负责
+    like `对…负主体责任` (ANNOTATION.md §3), not someone one is accountable to."""
+    return before.startswith("对") and re.search(r"工作|任务|事项", before) is not None
 
 
 def _triggers(

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from extractors.decoded import (
@@ -190,14 +191,27 @@ _YEAR = re.compile(r"(19[4-9]\d|20\d\d)\s*年")
 _NAME_PREFIX = re.compile(r"^[\d_\-\s.]+")
 
 
+# `今天我们召开全市政府系统党的建设工作会议`: the meeting named (not `一个座谈会`, `这次会议`)
+_MEETING = re.compile(
+    r"今天[，,]?(?:我们)?(?:在这里)?(?:召开|举行)(?:了)?([^，。；：\n一这]{4,40}?(?:会议|大会|座谈会))"
+)
+
+
 def guess_title(text: str, fallback: str) -> str:
-    """The first short line of the header, else the file name (without a numeric prefix)."""
+    """The first short line of the header; else, when the speech opens by naming its meeting
+    (`今天我们召开全市…工作会议`), `在…会议上的讲话`, or by `报告政府工作`, `政府工作报告`;
+    else the file name (without a numeric prefix)."""
     for line in text.split("\n"):
         line = line.strip()
         if line and len(line) <= 60 and not line.endswith(("：", ":", "！", "。")):
             return line
         if line:
             break
+    meeting = _MEETING.search(text[:300])
+    if meeting:
+        return f"在{meeting.group(1)}上的讲话"
+    if "报告政府工作" in text[:200]:  # `我代表国务院，向大会报告政府工作`
+        return "政府工作报告"
     return _NAME_PREFIX.sub("", fallback) or fallback
 
 
@@ -260,3 +274,14 @@ def read_speech(path: Path, source: str | None = None) -> tuple[Speech, str]:
     means the content is unusable and retrying the same bytes cannot help.
     """
     return speech_from_bytes(read_file_bytes(path), path.name, source or str(path))
+
+
+def corpus_reader(corpus: Path) -> Callable[[str, str | None], tuple[str, str]]:
+    """`read(source, root)` → (sha256, decoded text) of the file `source` of the corpus at `root`
+    (default: `corpus`): what `store.corrections.ensure_text` checks against a stored version."""
+
+    def read(source: str, root: str | None = None) -> tuple[str, str]:
+        speech, text = read_speech(Path(root or corpus) / source, source=source)
+        return speech.sha256, text
+
+    return read

@@ -8,6 +8,7 @@ cannot be placed into a note for the clerk, so a wrong offset is visible, not hi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from review.markup import Event, Span, events
 from schemas import ActorAssignment, ActorCategory, Basis, Extraction, Requirement, Section, SectionKind
@@ -59,6 +60,27 @@ class Block:
 
 
 @dataclass(frozen=True)
+class RowState:
+    """What the clerk decided about a requirement (the review app's page; the static page has none)."""
+
+    check: str = "unchecked"  # confirmed (已核对) / rejected (not a requirement) / unchecked
+    revision: int = 0  # id of its latest correction: an edit names it, so a stale edit is refused
+    corrected: tuple[str, ...] = ()  # fields the clerk changed: actors, deadline, added
+    clerk_categories: tuple[str, ...] = ()  # categories the clerk gave that the extractor did not
+    origin: str = "extractor"  # or clerk: a requirement the clerk added
+    history: tuple[dict[str, Any], ...] = ()  # who changed what and when, oldest first
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Present when the page is served by the review app (web/): its edit controls are shown."""
+
+    speech_id: str
+    api: str = "/api"
+    home: str = "/"
+
+
+@dataclass(frozen=True)
 class Row:
     """One 台账 row: a requirement as the side list shows it."""
 
@@ -67,6 +89,13 @@ class Row:
     tags: list[ActorAssignment]  # actors with no mention inside the span (inherited, default)
     deadline_in_span: bool
     notes: list[str] = field(default_factory=list)
+    state: RowState = field(default_factory=RowState)
+
+    def basis_label(self, actor: ActorAssignment) -> str:
+        return "核定" if actor.category.value in self.state.clerk_categories else BASIS_LABELS[actor.basis]
+
+    def basis_class(self, actor: ActorAssignment) -> str:
+        return "clerk" if actor.category.value in self.state.clerk_categories else actor.basis.value
 
 
 @dataclass(frozen=True)
@@ -75,6 +104,7 @@ class Review:
     extraction: Extraction
     blocks: list[Block]
     rows: list[Row]
+    app: AppContext | None = None
 
     @property
     def notes(self) -> list[tuple[str, str]]:
@@ -92,7 +122,9 @@ def _in(req: Requirement, span: tuple[int, int]) -> bool:
     return req.char_start <= span[0] and span[1] <= req.char_end
 
 
-def build_row(text: str, req: Requirement, spans: dict[tuple[int, int, str], Span]) -> Row:
+def build_row(
+    text: str, req: Requirement, spans: dict[tuple[int, int, str], Span], state: RowState | None = None
+) -> Row:
     """The 台账 row of one requirement; adds its mention and deadline spans to `spans`."""
     tags: list[ActorAssignment] = []
     notes: list[str] = []
@@ -114,7 +146,14 @@ def build_row(text: str, req: Requirement, spans: dict[tuple[int, int, str], Spa
         spans[(start, start + len(req.deadline), "deadline")] = Span(
             start, start + len(req.deadline), "deadline", RANK["deadline"], data
         )
-    return Row(req=req, actors=list(req.actors), tags=tags, deadline_in_span=found >= 0, notes=notes)
+    return Row(
+        req=req,
+        actors=list(req.actors),
+        tags=tags,
+        deadline_in_span=found >= 0,
+        notes=notes,
+        state=state or RowState(),
+    )
 
 
 def _actor_data(actor: ActorAssignment) -> dict[str, str]:
@@ -132,9 +171,15 @@ def _heading_line(text: str, section: Section) -> Span:
     return Span(section.char_start, end, "title", RANK["title"], {"path": section.path})
 
 
-def build_review(text: str, extraction: Extraction) -> Review:
+def build_review(
+    text: str,
+    extraction: Extraction,
+    states: dict[str, RowState] | None = None,
+    app: AppContext | None = None,
+) -> Review:
     marks: dict[tuple[int, int, str], Span] = {}
-    rows = [build_row(text, req, marks) for req in extraction.requirements]
+    states = states or {}
+    rows = [build_row(text, req, marks, states.get(req.id)) for req in extraction.requirements]
     spans = [
         *(Span(r.req.char_start, r.req.char_end, "req", RANK["req"], {"row": r}) for r in rows),
         *(_heading_line(text, s) for s in extraction.sections),
@@ -157,4 +202,4 @@ def build_review(text: str, extraction: Extraction) -> Review:
         add(start, max(start, section.char_end), section)
         cursor = max(start, section.char_end)
     add(cursor, len(text))
-    return Review(text=text, extraction=extraction, blocks=blocks, rows=rows)
+    return Review(text=text, extraction=extraction, blocks=blocks, rows=rows, app=app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from review.model import BASIS_LABELS, KIND_LABELS, SHORT_LABELS, build_review
+from review.model import BASIS_LABELS, KIND_LABELS, SHORT_LABELS, AppContext, RowState, build_review
 from schemas import CATEGORY_LABELS, Extraction
 
 AlsoAsked = dict[str, list[dict[str, Any]]]
@@ -29,20 +30,66 @@ def environment() -> Environment:
         short_labels={c.value: label for c, label in SHORT_LABELS.items()},
         basis_labels={b.value: label for b, label in BASIS_LABELS.items()},
         kind_labels={k.value: label for k, label in KIND_LABELS.items()},
+        check_labels=CHECK_LABELS,
+        field_labels=FIELD_LABELS,
+        show_value=show_value,
     )
     return env
 
 
-def render_review(text: str, extraction: Extraction, also_asked: AlsoAsked | None = None) -> str:
+CHECK_LABELS = {"confirmed": "已核对", "rejected": "非任务", "unchecked": "未核对"}
+FIELD_LABELS = {
+    "check": "核对",
+    "actors": "责任主体",
+    "deadline": "时限",
+    "deadline_date": "时限日期",
+    "deadline_basis": "日期推算方式",
+    "added": "新增任务",
+    "moved": "新版本中位置",
+}
+
+
+def show_value(field: str, value: str | None) -> str:
+    """A correction's old or new value as the clerk reads it (Chinese labels, not codes)."""
+    if value is None or value == "":
+        return "（无）"
+    if field == "check":
+        return CHECK_LABELS.get(value, value)
+    try:
+        data = json.loads(value) if field in ("actors", "added", "moved") else value
+    except ValueError:
+        return value
+    if field == "actors" and isinstance(data, list):
+        labels = {c.value: label for c, label in SHORT_LABELS.items()}
+        return "、".join(labels.get(c, c) for c in data) or "（无）"
+    if isinstance(data, dict) and "char_start" in data:
+        text = data.get("text", "")
+        where = f"{data['char_start']}–{data['char_end']}"
+        return (
+            f"{data.get('path', '')}「{text[:24]}{'…' if len(text) > 24 else ''}」（{where}）"
+            if text
+            else where
+        )
+    return str(data)
+
+
+def render_review(
+    text: str,
+    extraction: Extraction,
+    *,
+    states: dict[str, RowState] | None = None,
+    app: AppContext | None = None,
+    also_asked: AlsoAsked | None = None,
+) -> str:
     """One self-contained HTML page: the speech with its requirements, actors and deadlines marked.
 
+    The same page, served by the review app (`app` given), also shows each requirement's
+    review state (`states`, by requirement id) and the controls that correct it.
     `also_asked` (requirement id → the earlier requirements asking the same, each a dict with
-    `title`, `year`, `path`, `heading` and `href`, '' for none) adds "曾部署" to their 台账 rows."""
-    return (
-        environment()
-        .get_template("page.html.j2")
-        .render(review=build_review(text, extraction), also_asked=also_asked or {})
-    )
+    `title`, `year`, `path`, `heading` and `href`, '' for none) adds "曾部署" to their 台账 rows.
+    """
+    review = build_review(text, extraction, states, app)
+    return environment().get_template("page.html.j2").render(review=review, also_asked=also_asked or {})
 
 
 def write_review_page(
@@ -53,7 +100,7 @@ def write_review_page(
     Written to a temporary file beside it and renamed into place, so a reader (or a
     run killed mid-write) never sees half a page.
     """
-    return write_html(path, render_review(text, extraction, also_asked))
+    return write_html(path, render_review(text, extraction, also_asked=also_asked))
 
 
 def write_html(path: Path, html: str) -> Path:

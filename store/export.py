@@ -34,7 +34,7 @@ def defused_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: defused(v) for k, v in row.items()}
 
 
-LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署")
+LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署", "已核对")
 COLUMN_WIDTHS = {
     "序号": 6,
     "任务内容": 80,
@@ -43,6 +43,7 @@ COLUMN_WIDTHS = {
     "来源讲话": 28,
     "章节": 10,
     "曾部署": 36,
+    "已核对": 8,
 }
 LABELS = {c.value: label for c, label in CATEGORY_LABELS.items()}
 CATEGORY_ORDER = {code: i for i, code in enumerate(LABELS)}
@@ -69,19 +70,21 @@ def due(deadline: str | None, deadline_date: str | None) -> str:
 
 
 def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
-    """Active requirements as ledger rows (columns `LEDGER_COLUMNS`), in speech order. 曾部署 says
+    """Active requirements as ledger rows (columns `LEDGER_COLUMNS`), in speech order, with the
+    clerk's corrections applied (the `tasks` view and `requirement_categories`). 曾部署 says
     when the same demand was first asked and how often (store/repeats.py); empty when never."""
     where, params = task_filter(**filters)
     tasks = list(
         db.query(
-            f"""select id, text, deadline, deadline_date, speech_title, source, path from tasks k
+            f"""select id, text, deadline, deadline_date, speech_title, source, path, checked from tasks k
                 where {where} order by k.source, k.char_start""",
             params,
         )
     )
     actors: dict[str, list[dict[str, Any]]] = {}
-    for a in db.query("select requirement_id, category, mention from requirement_actors order by char_start"):
-        actors.setdefault(a["requirement_id"], []).append(a)
+    for a in db.query("select requirement_id, category, mentions from requirement_categories"):
+        for mention in dict.fromkeys((a["mentions"] or "").split("、")):
+            actors.setdefault(a["requirement_id"], []).append({"category": a["category"], "mention": mention})
     earlier = repeats_of(db, [t["id"] for t in tasks])
     return [
         {
@@ -92,6 +95,7 @@ def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
             "来源讲话": t["speech_title"] or t["source"],
             "章节": t["path"],
             "曾部署": asked_before(earlier.get(t["id"], [])),
+            "已核对": "是" if t["checked"] else "",
         }
         for n, t in enumerate(tasks, start=1)
     ]

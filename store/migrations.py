@@ -292,9 +292,15 @@ M006_TRIGGERS = {
 
 
 def fill_task_order(db: Database) -> None:
-    """(Re)fill `task_order` from the requirements (the migration's backfill; bulk loads)."""
+    """(Re)fill `task_order` from the requirements (the migration's backfill; bulk loads); once
+    the clerk's corrections exist (m007), with them applied, as the triggers do."""
     db.execute("delete from task_order")
-    db.execute(task_order_rows("1").rstrip(";"))
+    if "corrections" in db.table_names():
+        from store.review_schema import effective_task_order_rows
+
+        db.execute(effective_task_order_rows("1").rstrip().rstrip(";"))
+    else:
+        db.execute(task_order_rows("1").rstrip(";"))
 
 
 def fill_bigrams(db: Database) -> None:
@@ -333,10 +339,6 @@ def m006_task_order_bigrams(db: Database) -> None:
     fill_bigrams(db)
     for name, body in M006_TRIGGERS.items():
         db.execute(f"create trigger {name} {body}")
-
-
-def migrate(db: Database) -> None:
-    migrations.apply(db)
 
 
 @migrations()
@@ -393,6 +395,15 @@ def m009_page_confidence_formats(db: Database) -> None:
     db["speeches"].add_column("page_confidence", str)
 
 
+@migrations()
+def m010_corrections_reviewapp(db: Database) -> None:
+    """The clerk's corrections (`corrections`), the texts the review app shows (`speech_texts`),
+    `requirements.origin`; the views and `task_order` apply corrections over the extractor's output."""
+    from store import review_schema
+
+    review_schema.create(db)
+
+
 REPEATED_REQUIREMENTS = """
 with earlier as (
   select l.rid, e.id as earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
@@ -420,7 +431,7 @@ where r.status = 'active'"""
 
 
 @migrations()
-def m010_repeats(db: Database) -> None:
+def m011_repeats(db: Database) -> None:
     """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
     shingles, hashed; `repeat_bands`: MinHash band key → requirement, the LSH buckets),
     `requirement_links` (a requirement → an earlier one asking the same; by rowid, which
@@ -450,3 +461,7 @@ def m010_repeats(db: Database) -> None:
     )
     db.execute("create index requirement_links_earlier on requirement_links (earlier_rid)")
     db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)

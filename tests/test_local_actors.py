@@ -77,6 +77,9 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("执法部门要加大执法检查力度。", {A.department}),
         ("相关企业要立即整改到位。", {A.enterprises_institutions}),
         ("县委常委、副县长要带头联系乡镇。", {A.leadership_member}),
+        # safety-meeting units (held-out speeches, tests/data/heldout_speeches)
+        ("市消防救援支队要深入开展重点场所消防安全检查。", {A.department}),
+        ("各类生产经营单位要落实安全生产主体责任。", {A.enterprises_institutions}),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:
@@ -112,6 +115,10 @@ def test_split_forms_of_fuze_assign() -> None:
     assert explicit("纪委监委对党风廉政建设负监督责任。") == {A.discipline_supervision}
     assert explicit("各乡镇党委书记负总责，分管领导负直接责任。") == {A.principal, A.leadership_member}
     assert explicit("强化党政一把手负总责的责任制。") == set()
+    # 对 + the work answered for is a split 负责 too; 对 + someone answered to is not
+    assert explicit("主要负责人对本单位安全生产工作全面负责。") == {A.principal}
+    assert explicit("各乡镇对辖区内防汛任务负责。") == {A.lower_government}
+    assert explicit("政府对人民代表大会负责。") == set()
 
 
 def test_an_idiom_jieba_keeps_whole_is_work() -> None:

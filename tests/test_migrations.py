@@ -23,7 +23,8 @@ NAMES = [
     "m007_identity_corpus",
     "m008_deadline_basis_cli",
     "m009_page_confidence_formats",
-    "m010_repeats",
+    "m010_corrections_reviewapp",
+    "m011_repeats",
 ]
 
 

@@ -136,7 +136,7 @@ def test_review_page_says_also_asked_in(tmp_path):
     found = repeats_of(db, [r.id for r in newer.requirements])
     also = {k: [{**e, "href": ""} for e in v] for k, v in found.items()}
     text = "".join(r.text + "\n" for r in newer.requirements)
-    html = render_review(text, newer, also)
+    html = render_review(text, newer, also_asked=also)
     assert html.count("also asked in:") == 1
     assert "2018年报告（2018） 1.1" in html
 
@@ -185,7 +185,9 @@ def test_bundled_corpus_lists_the_2016_national_report_repeated_in_2026(tmp_path
     assert [(e["source"], e["heading"]) for e in row["earlier"]] == [
         ("012_gwr_national_2016.txt", "积极的财政政策要加大力度。")
     ]
-    assert row["earlier"][0]["title"] == "gwr_national_2016"
+    assert (
+        row["earlier"][0]["title"] == "政府工作报告"
+    )  # no title line: main names it from 向大会报告政府工作
     # 打造一流营商环境: 上海 and 海南 (both 2026): the one stored first is the earlier
     assert (
         rows[("019_gwr_2026_hainan.txt", "打造一流营商环境。")]["first_asked_in"]
