@@ -34,7 +34,7 @@ def export(
     due_before: datetime | None = DueFilter,
     corpus: Path = CorpusOption,
 ) -> None:
-    """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节), one row a requirement."""
+    """Export the task ledger (序号, 任务内容, 责任主体, 完成时限, 来源讲话, 章节, 曾部署), one row a requirement."""
     from store import ledger_rows, write_csv, write_json, write_xlsx
 
     if not (xlsx or csv or json):

@@ -112,6 +112,11 @@ def tasks(
     after: str | None = typer.Option(
         None, "--after", metavar="CURSOR", help="the page after CURSOR (printed under the previous page)"
     ),
+    repeated: bool = typer.Option(
+        False,
+        "--repeated",
+        help="only tasks asked before in earlier speeches: when first, how often, the last one",
+    ),
 ) -> None:
     """List the active tasks (requirements) in the database, filtered, a page at a time."""
     from store import BadCursor, task_page
@@ -121,6 +126,10 @@ def tasks(
     if after is not None and not after.strip():
         fail("--after needs the cursor printed under a page (it is empty)")
     database = open_for_reading(db)
+    if repeated:
+        where = filters(database, corpus, actor, speech, search, kind, due_before)
+        repeated_tasks(database, fmt, None if every else limit, after, where)
+        return
     if every:
         limit = None
     elif limit is None and fmt is RowFormat.table:
@@ -146,3 +155,30 @@ def tasks(
         print_rows(rows, fmt.value)
         if more:  # stdout stays plain json/csv
             typer.echo(more, err=True)
+
+
+REPEATED_COLUMNS = ("path", "heading", "source", "times_asked", "first_asked_in", "latest_earlier_in")
+
+
+def repeated_tasks(
+    db: Database, fmt: RowFormat, limit: int | None, after: str | None, where: dict[str, str | None]
+) -> None:
+    """`tasks --repeated`: the tasks that repeat earlier ones; json/csv also list every earlier one."""
+    import json
+
+    from store import repeated_tasks as query
+
+    if after:
+        typer.echo("error: --after does not go with --repeated; use --limit", err=True)
+        raise typer.Exit(2)
+    rows = query(db, limit=limit, **where)
+    if fmt is RowFormat.table:
+        print_rows(
+            [{k: r[k] for k in REPEATED_COLUMNS} for r in rows],
+            fmt.value,
+            title=f"{len(rows)} repeated tasks",
+        )
+    elif fmt is RowFormat.csv:
+        print_rows([{**r, "earlier": json.dumps(r["earlier"], ensure_ascii=False)} for r in rows], fmt.value)
+    else:
+        print_rows(rows, fmt.value)

@@ -159,12 +159,14 @@ def ingest_corpus(
     max_workers: int | None = None,
     retry_failed: bool = False,
     review_pages: bool = True,
+    link_repeats: bool = True,
     run_line: bool = False,
 ) -> RunSummary:
     """Process the new and changed files of `corpus` into the task database.
 
     With `review_pages`, each stored speech's review page is written to
     `<db folder>/<db stem>.review/<source>.<speech id>.html` (`speeches.review_path`).
+    With `link_repeats`, each stored requirement is linked to the earlier ones asking the same.
     With `run_line` (served runs), the run ends by printing one line to stdout.
     A bad lexicon, a damaged or newer database, or another run writing it stop the
     run before anything is recorded; SIGTERM/SIGINT stop it at the next file.
@@ -174,7 +176,9 @@ def ingest_corpus(
     with writer_lock(db_path):
         db = open_db(db_path, check=True)
         with stop_on_signals():
-            summary = _ingest(db, Path(corpus), db_path, max_workers, retry_failed, review_pages, logger)
+            summary = _ingest(
+                db, Path(corpus), db_path, max_workers, retry_failed, review_pages, link_repeats, logger
+            )
         db.close()
     create_markdown_artifact(key="ingest-report", markdown=report_markdown(summary), description="ingest run")
     create_table_artifact(key="ingest-files", table=report_table(summary), description="files this run")
@@ -199,6 +203,7 @@ def _ingest(
     max_workers: int | None,
     retry_failed: bool,
     review_pages: bool,
+    link_repeats: bool,
     logger: Any,
 ) -> RunSummary:
     sync_actor_labels(db)
@@ -248,7 +253,7 @@ def _ingest(
                 if summary.stopped:
                     break
                 try:
-                    row = persist(db, run_id, outcome, summary, plan.corpus_id)
+                    row = persist(db, run_id, outcome, summary, plan.corpus_id, link_repeats)
                 except sqlite3.Error as exc:
                     if not is_disk_full(exc):
                         raise

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from extractors.ocr import LOW_CONFIDENCE, low_pages
+from extractors.repeats import demands
 from flows.work import Outcome, write_page
 from store import DEFAULT_CORPUS, record_error, save_extraction
 from store.write import set_review_path, speech_id
@@ -35,6 +36,7 @@ class RunSummary:
     files_seen: int
     files_new: int
     requirements_new: int = 0
+    requirements_repeated: int = 0  # of requirements_new, those linked to an earlier one (issue 16)
     errors: list[tuple[str, str]] = field(default_factory=list)
     by_category: dict[str, int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
@@ -54,9 +56,15 @@ class RunSummary:
 
 
 def persist(
-    db: Database, run_id: int, outcome: Outcome, summary: RunSummary, corpus: int = DEFAULT_CORPUS
+    db: Database,
+    run_id: int,
+    outcome: Outcome,
+    summary: RunSummary,
+    corpus: int = DEFAULT_CORPUS,
+    link_repeats: bool = True,
 ) -> FileRow:
-    """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row."""
+    """Store one outcome: a speech of `corpus` in one transaction, or one `ingest_errors` row.
+    With `link_repeats` its requirements are linked to the earlier ones asking the same."""
     f = outcome.file
     if outcome.skipped:
         summary.skipped.append((f.source, outcome.skipped))
@@ -67,11 +75,13 @@ def persist(
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
-        saved = save_extraction(db, outcome.result, f.source, corpus=corpus)
+        keys = demands(outcome.result) if link_repeats else None
+        saved = save_extraction(db, outcome.result, f.source, corpus=corpus, demands=keys)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
         page, why = None, outcome.review_error
         if saved.new:
             summary.requirements_new += saved.requirements
+            summary.requirements_repeated += saved.repeats
             # The page is written once its speech is committed (a full disk costs the page,
             # not the speech); a version stored meanwhile (another run) keeps its own page.
             if outcome.page_html is not None and outcome.pages_dir:
@@ -124,7 +134,8 @@ def report_markdown(s: RunSummary) -> str:
         f"- files seen: {s.files_seen}, new or changed: {s.files_new}"
         + (f" (extracted by {s.workers} processes)" if s.workers > 1 else "")
         + (f" (task runner: {s.runner})" if s.runner != "thread" else ""),
-        f"- requirements stored this run: {s.requirements_new}",
+        f"- requirements stored this run: {s.requirements_new}"
+        + f" ({s.requirements_repeated} of them repeat an earlier requirement)",
         f"- errors: {len(s.errors)}",
         "",
         "| category | active requirements |",

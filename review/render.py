@@ -6,11 +6,14 @@ import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from review.model import BASIS_LABELS, KIND_LABELS, SHORT_LABELS, AppContext, RowState, build_review
 from schemas import CATEGORY_LABELS, Extraction
+
+AlsoAsked = dict[str, list[dict[str, Any]]]
 
 
 @cache
@@ -76,23 +79,28 @@ def render_review(
     *,
     states: dict[str, RowState] | None = None,
     app: AppContext | None = None,
+    also_asked: AlsoAsked | None = None,
 ) -> str:
     """One self-contained HTML page: the speech with its requirements, actors and deadlines marked.
 
     The same page, served by the review app (`app` given), also shows each requirement's
     review state (`states`, by requirement id) and the controls that correct it.
+    `also_asked` (requirement id → the earlier requirements asking the same, each a dict with
+    `title`, `year`, `path`, `heading` and `href`, '' for none) adds "曾部署" to their 台账 rows.
     """
     review = build_review(text, extraction, states, app)
-    return environment().get_template("page.html.j2").render(review=review)
+    return environment().get_template("page.html.j2").render(review=review, also_asked=also_asked or {})
 
 
-def write_review_page(path: Path, text: str, extraction: Extraction) -> Path:
+def write_review_page(
+    path: Path, text: str, extraction: Extraction, also_asked: AlsoAsked | None = None
+) -> Path:
     """Write the review page of one speech to `path` (UTF-8); returns the path.
 
     Written to a temporary file beside it and renamed into place, so a reader (or a
     run killed mid-write) never sees half a page.
     """
-    return write_html(path, render_review(text, extraction))
+    return write_html(path, render_review(text, extraction, also_asked=also_asked))
 
 
 def write_html(path: Path, html: str) -> Path:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from schemas.actor import ActorAssignment
     from schemas.codes import CATEGORY_LABELS, ActorCategory, Basis, DeadlineBasis, SectionKind
     from schemas.outline import Section
+    from schemas.repeats import DemandKey, Demands
     from schemas.requirement import Requirement
     from schemas.result import Extraction
     from schemas.speech import Speech
@@ -25,6 +26,8 @@ _HOME = {
     "SectionKind": "schemas.codes",
     "ActorAssignment": "schemas.actor",
     "Section": "schemas.outline",
+    "DemandKey": "schemas.repeats",
+    "Demands": "schemas.repeats",
     "Requirement": "schemas.requirement",
     "Extraction": "schemas.result",
     "Speech": "schemas.speech",
@@ -36,6 +39,8 @@ __all__ = [
     "ActorCategory",
     "Basis",
     "DeadlineBasis",
+    "DemandKey",
+    "Demands",
     "Extraction",
     "Requirement",
     "Section",

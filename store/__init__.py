@@ -16,6 +16,7 @@ from store.queries import (
     task_filter,
     task_page,
 )
+from store.repeats import repeated_tasks, repeats_of
 from store.search import search_requirements
 from store.write import (
     SaveResult,
@@ -46,6 +47,8 @@ __all__ = [
     "open_db",
     "query_tasks",
     "record_error",
+    "repeated_tasks",
+    "repeats_of",
     "requirements_by_category",
     "resolve_speech",
     "save_extraction",

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from schemas import CATEGORY_LABELS
 from store.queries import task_filter
+from store.repeats import asked_before, repeats_of
 
 # A spreadsheet reads a cell starting with these as a formula (`=HYPERLINK(…)` becomes a
 # live link): OWASP's CSV-injection rule prefixes such text cells with `'`.
@@ -33,7 +34,7 @@ def defused_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: defused(v) for k, v in row.items()}
 
 
-LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "已核对")
+LEDGER_COLUMNS = ("序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署", "已核对")
 COLUMN_WIDTHS = {
     "序号": 6,
     "任务内容": 80,
@@ -41,6 +42,7 @@ COLUMN_WIDTHS = {
     "完成时限": 18,
     "来源讲话": 28,
     "章节": 10,
+    "曾部署": 36,
     "已核对": 8,
 }
 LABELS = {c.value: label for c, label in CATEGORY_LABELS.items()}
@@ -69,7 +71,8 @@ def due(deadline: str | None, deadline_date: str | None) -> str:
 
 def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
     """Active requirements as ledger rows (columns `LEDGER_COLUMNS`), in speech order, with the
-    clerk's corrections applied (the `tasks` view and `requirement_categories`)."""
+    clerk's corrections applied (the `tasks` view and `requirement_categories`). 曾部署 says
+    when the same demand was first asked and how often (store/repeats.py); empty when never."""
     where, params = task_filter(**filters)
     tasks = list(
         db.query(
@@ -82,6 +85,7 @@ def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
     for a in db.query("select requirement_id, category, mentions from requirement_categories"):
         for mention in dict.fromkeys((a["mentions"] or "").split("、")):
             actors.setdefault(a["requirement_id"], []).append({"category": a["category"], "mention": mention})
+    earlier = repeats_of(db, [t["id"] for t in tasks])
     return [
         {
             "序号": n,
@@ -90,6 +94,7 @@ def ledger_rows(db: Database, **filters: Any) -> list[dict[str, Any]]:
             "完成时限": due(t["deadline"], t["deadline_date"]),
             "来源讲话": t["speech_title"] or t["source"],
             "章节": t["path"],
+            "曾部署": asked_before(earlier.get(t["id"], [])),
             "已核对": "是" if t["checked"] else "",
         }
         for n, t in enumerate(tasks, start=1)

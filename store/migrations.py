@@ -404,5 +404,64 @@ def m010_corrections_reviewapp(db: Database) -> None:
     review_schema.create(db)
 
 
+REPEATED_REQUIREMENTS = """
+with earlier as (
+  select l.rid, e.id as earlier_id, l.score, s.source, s.title, s.year, t.status as tracking_status,
+         row_number() over (partition by l.rid order by
+           coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)), s.rowid) as first_rank,
+         row_number() over (partition by l.rid order by
+           coalesce(s.year, cast(substr(s.ingested_at, 1, 4) as integer)) desc, s.rowid desc) as latest_rank,
+         count(*) over (partition by l.rid) as earlier_times
+  from requirement_links l
+  join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
+  join speeches s on s.id = e.speech_id
+  left join task_tracking t on t.requirement_id = e.id
+)
+select r.id as requirement_id, s.source, s.title as speech_title, s.year, r.path, r.heading,
+       f.source as first_asked_source, f.title as first_asked_title, f.year as first_asked_year,
+       f.earlier_id as first_requirement_id, f.earlier_times + 1 as times_asked,
+       la.earlier_id as latest_earlier_id, la.source as latest_earlier_source,
+       la.title as latest_earlier_title, la.year as latest_earlier_year, la.score as latest_earlier_score,
+       coalesce(la.tracking_status, 'open') as latest_earlier_tracking_status
+from requirements r
+join speeches s on s.id = r.speech_id
+join earlier f on f.rid = r.rowid and f.first_rank = 1
+join earlier la on la.rid = r.rowid and la.latest_rank = 1
+where r.status = 'active'"""
+
+
+@migrations()
+def m011_repeats(db: Database) -> None:
+    """Requirements asked again (issue 16): the demand-key index (`repeat_keys`: a requirement's
+    shingles, hashed; `repeat_bands`: MinHash band key → requirement, the LSH buckets),
+    `requirement_links` (a requirement → an earlier one asking the same; by rowid, which
+    requirements keep for good), and the view `repeated_requirements`. Filled by
+    `store.save_extraction` when given demand keys. Compact on purpose: ≈ 0.5 KB a requirement."""
+    db.execute(
+        """create table repeat_keys (
+             rid integer primary key,  -- requirements.rowid
+             grams blob not null       -- the shingles' crc32s, sorted, 4 bytes each
+           )"""
+    )
+    db.execute(
+        """create table repeat_bands (
+             band integer not null,
+             rid integer not null,
+             primary key (band, rid)
+           ) without rowid"""
+    )
+    db.execute(
+        """create table requirement_links (
+             rid integer not null,          -- requirements.rowid of the later requirement
+             earlier_rid integer not null,  -- requirements.rowid of the earlier one
+             score real not null,
+             method text not null,
+             primary key (rid, earlier_rid)
+           ) without rowid"""
+    )
+    db.execute("create index requirement_links_earlier on requirement_links (earlier_rid)")
+    db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from schemas import CATEGORY_LABELS, Extraction
+from schemas import CATEGORY_LABELS, Demands, Extraction
 from store.corpora import DEFAULT_CORPUS
+from store.repeats import link_speech, unlink_requirements
 
 
 def now() -> str:
@@ -33,6 +34,7 @@ class SaveResult:
     new: bool  # False when this exact version was already the current one
     requirements: int
     copy_of: str | None = None  # the source holding the same bytes in this corpus, when a copy
+    repeats: int = 0  # of them, how many repeat an earlier requirement (when linked)
 
 
 def save_extraction(
@@ -41,6 +43,7 @@ def save_extraction(
     source: str,
     review_path: str | None = None,
     corpus: int = DEFAULT_CORPUS,
+    demands: Demands | None = None,
 ) -> SaveResult:
     """Store one speech version and everything extracted from it, all or nothing.
 
@@ -53,7 +56,9 @@ def save_extraction(
     `copy_of` the first. Requirement ids: see `requirement_ids`. An unchanged
     requirement keeps its row (and its `task_tracking` row); those the new version no
     longer has are marked `superseded`, never deleted. A file reverted to an earlier
-    stored version makes that version current again.
+    stored version makes that version current again. With `demands`
+    (`extractors.repeats.demands`), the requirements are linked to the earlier ones asking
+    the same (store/repeats.py), in the same transaction.
     """
     sha, n = result.speech.sha256, len(result.requirements)
     existing = db.execute(
@@ -92,7 +97,12 @@ def save_extraction(
             ]
             for rid in stale:
                 db["requirements"].update(rid, {"status": "superseded"})
-    return SaveResult(sid, True, n, copy_of)
+            unlink_requirements(db, stale)
+        repeats = 0
+        if demands:
+            keys = [k.model_copy(update={"requirement_id": ids[k.requirement_id]}) for k in demands.keys]
+            repeats = link_speech(db, sid, keys, **demands.settings())
+    return SaveResult(sid, True, n, copy_of, repeats)
 
 
 def set_review_path(db: Database, sid: str, review_path: str) -> None:

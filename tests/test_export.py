@@ -14,7 +14,7 @@ from extractors import extract_file
 from store import LEDGER_COLUMNS, ledger_rows, open_db, save_extraction, write_xlsx
 
 runner = CliRunner()
-HEADER = ["序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "已核对"]
+HEADER = ["序号", "任务内容", "责任主体", "完成时限", "来源讲话", "章节", "曾部署", "已核对"]
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ NAMES = [
     "m008_deadline_basis_cli",
     "m009_page_confidence_formats",
     "m010_corrections_reviewapp",
+    "m011_repeats",
 ]
 
 

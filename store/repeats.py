@@ -1,0 +1,273 @@
+"""Requirements asked again: the demand-key index, the links, and what reads them.
+
+`link_speech` runs inside `save_extraction`'s transaction: each requirement of the speech
+not yet indexed gets its `repeat_keys` row (its shingles) and its `repeat_bands` rows (one
+a MinHash band), and is compared with what is stored: only the requirements sharing a band
+key with it (at most `BUCKET_LIMIT` a band, the latest), each scored exactly (Jaccard of
+the shingles). A match at or above the threshold is a `requirement_links` row from the
+later of the two (speech year, else ingestion order) to the earlier. Nothing is ever
+recomputed for what is stored. A superseded requirement leaves the index and its links go
+with it (`unlink_requirements`).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from schemas import DemandKey
+
+BUCKET_LIMIT = 50  # stored requirements read per band key: the latest ones
+CHUNK = 500  # SQL parameters a statement
+
+# A speech's place in time: its year, else the year it was ingested; then ingestion order.
+SPEECH_ORDER = "coalesce({s}.year, cast(substr({s}.ingested_at, 1, 4) as integer)), {s}.rowid"
+
+
+def _chunks(items: Sequence[Any], n: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def gram_hashes(grams: str) -> bytes:
+    """The shingles as sorted 32-bit hashes (crc32 of each): what `repeat_keys.grams` stores."""
+    values = sorted({zlib.crc32(g.encode()) for g in grams.split()})
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _hashes(blob: bytes) -> set[int]:
+    return set(struct.unpack(f"<{len(blob) // 4}I", blob))
+
+
+def link_speech(
+    db: Database,
+    speech_id: str,
+    keys: Sequence[DemandKey],
+    *,
+    threshold: float,
+    min_shared: int,
+    sure_score: float,
+    max_links: int,
+    method: str,
+) -> int:
+    """Index the speech's requirements not yet indexed and link them; the number linked to an
+    earlier requirement. Call inside the speech's transaction. The rule is `extractors.repeats.same_demand`:
+    Jaccard at least `threshold`, and `min_shared` shingles in common unless it reaches `sure_score`."""
+    conn = db.conn
+    ids = [k.requirement_id for k in keys]
+    rowids: dict[str, int] = {}
+    for part in _chunks(ids):
+        marks = ",".join("?" * len(part))
+        rowids.update(
+            conn.execute(
+                f"select id, rowid from requirements where status = 'active' and id in ({marks})", part
+            ).fetchall()
+        )
+    fresh: list[tuple[int, DemandKey, bytes]] = []
+    for key in keys:
+        rid = rowids.get(key.requirement_id)
+        if rid is None or not key.bands:
+            continue
+        blob = gram_hashes(key.grams)
+        cur = conn.execute("insert or ignore into repeat_keys (rid, grams) values (?, ?)", [rid, blob])
+        if cur.rowcount:
+            fresh.append((rid, key, blob))
+    if not fresh:
+        return 0
+    mine = {rid for rid, _, _ in fresh} | set(rowids.values())
+    found: dict[int, list[tuple[int, float]]] = {}
+    for rid, key, blob in fresh:
+        # one statement: the latest BUCKET_LIMIT requirements of each of its bands
+        probe = " union ".join(
+            ["select * from (select rid from repeat_bands where band = ? order by rid desc limit ?)"]
+            * len(key.bands)
+        )
+        params = [x for band in key.bands for x in (band, BUCKET_LIMIT)]
+        candidates = {r for (r,) in conn.execute(probe, params)} - mine
+        if not candidates:
+            continue
+        grams = _hashes(blob)
+        hits = []
+        for part in _chunks(sorted(candidates)):
+            marks = ",".join("?" * len(part))
+            # a band row whose requirement left the index (superseded) finds no key here
+            for other, other_grams in conn.execute(
+                f"select rid, grams from repeat_keys where rid in ({marks})", part
+            ):
+                theirs = _hashes(other_grams)
+                shared = len(grams & theirs)
+                score = shared / len(grams | theirs)
+                if score >= threshold and (shared >= min_shared or score >= sure_score):
+                    hits.append((other, round(score, 4)))
+        if hits:
+            found[rid] = hits
+    conn.executemany(
+        "insert or ignore into repeat_bands (band, rid) values (?, ?)",
+        [(band, rid) for rid, key, _ in fresh for band in key.bands],
+    )
+    return _write_links(db, speech_id, found, max_links, method)
+
+
+def _write_links(
+    db: Database, speech_id: str, found: dict[int, list[tuple[int, float]]], max_links: int, method: str
+) -> int:
+    if not found:
+        return 0
+    conn = db.conn
+    *here, sha = conn.execute(
+        f"select {SPEECH_ORDER.format(s='s')}, s.sha256 from speeches s where s.id = ?", [speech_id]
+    ).fetchone()
+    others = sorted({o for hits in found.values() for o, _ in hits})
+    order: dict[int, tuple[str, tuple[int, int]]] = {}
+    for part in _chunks(others):
+        marks = ",".join("?" * len(part))
+        for rid, sid, their_sha, year, seq in conn.execute(
+            f"""select r.rowid, r.speech_id, s.sha256, {SPEECH_ORDER.format(s="s")} from requirements r
+                join speeches s on s.id = r.speech_id where r.rowid in ({marks})""",
+            part,
+        ):
+            # a copy of this speech (the same bytes under another source) asks nothing again
+            order[rid] = (speech_id if their_sha == sha else sid, (year, seq))
+    rows = []
+    backfill: dict[int, list[tuple[float, int]]] = {}
+    linked = 0
+    for rid, hits in found.items():
+        earlier = []
+        for other, score in hits:
+            their_speech, their_order = order[other]
+            if their_speech == speech_id:
+                continue
+            if their_order < tuple(here):
+                earlier.append((score, their_order, other))
+            else:  # a speech dated before what is stored: the stored one repeats this one
+                backfill.setdefault(other, []).append((score, rid))
+        earlier.sort(key=lambda e: (-e[0], -e[1][0], -e[1][1]))
+        rows += [(rid, other, score, method) for score, _, other in earlier[:max_links]]
+        linked += bool(earlier)
+    rows += _backfill_rows(conn, backfill, max_links, method)
+    conn.executemany(
+        """insert into requirement_links (rid, earlier_rid, score, method) values (?, ?, ?, ?)
+           on conflict (rid, earlier_rid) do update set score = excluded.score, method = excluded.method""",
+        rows,
+    )
+    return linked
+
+
+def _backfill_rows(
+    conn: Any, backfill: dict[int, list[tuple[float, int]]], max_links: int, method: str
+) -> list[tuple[int, int, float, str]]:
+    """Links from stored requirements to this (earlier-dated) speech's, within each one's
+    `max_links` (the best scores first)."""
+    if not backfill:
+        return []
+    have: dict[int, int] = {}
+    stored = sorted(backfill)
+    for part in _chunks(stored):
+        marks = ",".join("?" * len(part))
+        have.update(
+            conn.execute(
+                f"select rid, count(*) from requirement_links where rid in ({marks}) group by rid", part
+            ).fetchall()
+        )
+    rows = []
+    for other in stored:
+        room = max_links - have.get(other, 0)
+        for score, rid in sorted(backfill[other], reverse=True)[: max(0, room)]:
+            rows.append((other, rid, score, method))
+    return rows
+
+
+def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
+    """Superseded requirements leave the index, and their links (both ways) go with them. Their
+    `repeat_bands` rows stay: with no `repeat_keys` row they match nothing (and a requirement made
+    current again by a revert is indexed anew under the same band keys)."""
+    conn = db.conn
+    for part in _chunks(list(requirement_ids)):
+        marks = ",".join("?" * len(part))
+        rids = [r for (r,) in conn.execute(f"select rowid from requirements where id in ({marks})", part)]
+        if not rids:
+            continue
+        marks = ",".join("?" * len(rids))
+        conn.execute(f"delete from repeat_keys where rid in ({marks})", rids)
+        conn.execute(f"delete from requirement_links where rid in ({marks})", rids)
+        conn.execute(f"delete from requirement_links where earlier_rid in ({marks})", rids)
+
+
+def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The active earlier requirements each of `requirement_ids` repeats, earliest first:
+    `id`, `score`, `method`, `source`, `title`, `year`, `path`, `heading`, `tracking_status`,
+    `review_path` (the earlier speech's review page, when the flow wrote one)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for part in _chunks(list(requirement_ids)):
+        marks = ",".join("?" * len(part))
+        for row in db.query(
+            f"""select r.id as of, e.id, l.score, l.method, s.source, s.title, s.year,
+                       e.path, e.heading, coalesce(t.status, 'open') as tracking_status, s.review_path
+                from requirements r
+                join requirement_links l on l.rid = r.rowid
+                join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
+                join speeches s on s.id = e.speech_id
+                left join task_tracking t on t.requirement_id = e.id
+                where r.id in ({marks})
+                order by r.id, {SPEECH_ORDER.format(s="s")}""",
+            part,
+        ):
+            out.setdefault(row.pop("of"), []).append(row)
+    return out
+
+
+def asked_before(earlier: Sequence[dict[str, Any]]) -> str:
+    """The 台账's 曾部署 cell: `2016年政府工作报告（2016）起第2次；上次：…（open）`; '' when never asked."""
+    if not earlier:
+        return ""
+    first, last = earlier[0], earlier[-1]
+
+    def name(e: dict[str, Any]) -> str:
+        return f"{e['title'] or e['source']}" + (f"（{e['year']}）" if e["year"] else "")
+
+    text = f"{name(first)}起第{len(earlier) + 1}次"
+    if len(earlier) > 1:
+        text += f"；上次：{name(last)}"
+    return f"{text}；上次任务状态：{last['tracking_status']}"
+
+
+def repeated_tasks(db: Database, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+    """Active tasks that repeat an earlier requirement (the `tasks` filters apply), in speech
+    order: the task, `times_asked`, the first and the latest earlier speech, and `earlier` (every
+    earlier requirement linked, earliest first, with its speech's title)."""
+    from store.queries import task_filter
+
+    where, params = task_filter(**filters)
+    rows = list(
+        db.query(
+            f"""select k.id, k.source, k.speech_title, k.path, k.heading, k.tracking_status from tasks k
+                where k.id in (select r.id from requirement_links l join requirements r on r.rowid = l.rid)
+                  and {where}
+                order by k.source, k.char_start, k.id{" limit ?" if limit else ""}""",
+            [*params, *([limit] if limit else [])],
+        )
+    )
+    earlier = repeats_of(db, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        before = earlier.get(r["id"])
+        if not before:  # linked only to requirements since superseded
+            continue
+        first, last = before[0], before[-1]
+        out.append(
+            {
+                **r,
+                "times_asked": len(before) + 1,
+                "first_asked_in": first["title"] or first["source"],
+                "first_asked_year": first["year"],
+                "latest_earlier_in": last["title"] or last["source"],
+                "latest_earlier_path": last["path"],
+                "latest_earlier_status": last["tracking_status"],
+                "earlier": before,
+            }
+        )
+    return out
