@@ -62,27 +62,22 @@ def print_summary(
         console.print(f"renamed: {old} → {new} (its history and task ids moved with it)")
     for copy, original in copies or []:
         console.print(f"copy: {copy} has the same bytes as {original} (stored as its own source)")
-    if errors:
-        bad = Table(title="files not stored (recorded in ingest_errors)")
-        bad.add_column("file")
-        bad.add_column("reason")
-        for source, reason in errors:
-            bad.add_row(source, reason)
-        console.print(bad)
-    if low_ocr:
-        low = Table(title="scanned pages read with low OCR confidence: check them against the scan")
-        low.add_column("file")
-        low.add_column("pages (confidence)")
-        for source, pages in low_ocr:
-            low.add_row(source, pages)
-        console.print(low)
-    if skipped:
-        later = Table(title="files left for the next run (nothing recorded)")
-        later.add_column("file")
-        later.add_column("why")
-        for source, why in skipped:
-            later.add_row(source, why)
-        console.print(later)
+    for title, why, rows in (
+        ("files not stored (recorded in ingest_errors)", "reason", errors),
+        (
+            "scanned pages read with low OCR confidence: check them against the scan",
+            "pages (confidence)",
+            low_ocr,
+        ),
+        ("files left for the next run (nothing recorded)", "why", skipped),
+    ):
+        if rows:
+            listing = Table(title=title)
+            listing.add_column("file")
+            listing.add_column(why)
+            for source, detail in rows:
+                listing.add_row(source, detail)
+            console.print(listing)
 
 
 def run(
