@@ -22,7 +22,9 @@ def requirement_id(source: str, path: str, text: str) -> str:
     """Stable: the same requirement text at the same path of the same speech file → the same id.
 
     Keyed on the file's name, not its hash, so an edited file keeps the ids of the
-    requirements it did not change; the name keeps two speeches' ids apart.
+    requirements it did not change. The name alone does not keep two sources apart
+    (`a/讲话.txt`, `b/讲话.txt`): the store gives a requirement whose id another source
+    already holds an id of its own corpus and path (store/write.py), so stored ids never collide.
     """
     digest = hashlib.sha256(f"{PurePath(source).name}\x1f{path}\x1f{text}".encode()).hexdigest()
     return digest[:16]

@@ -7,13 +7,12 @@ speechtasks wrote, raises `DatabaseProblem` with a one-line message.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from store.migrations import migrate
-from store.safety import DatabaseProblem, check_schema, check_writable, describe, open_reader
+from store.safety import check_schema, check_writable, closed_on_failure, open_reader
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -31,7 +30,7 @@ def open_db(
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
-    try:
+    with closed_on_failure(db, path):
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         check_schema(db, path)
@@ -41,10 +40,4 @@ def open_db(
             db.enable_wal()  # readers (Datasette, other apps) never block the flow
         if migrate_schema:
             migrate(db)
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise describe(exc, path) from None
-    except DatabaseProblem:
-        db.close()
-        raise
     return db

@@ -71,6 +71,19 @@ def check_writable(db: Database, path: str | Path = "the database") -> None:
         )
 
 
+@contextlib.contextmanager
+def closed_on_failure(db: Database, path: str | Path) -> Iterator[None]:
+    """Close `db` when opening it fails; an SQLite error becomes a one-line DatabaseProblem."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise describe(exc, path) from None
+    except DatabaseProblem:
+        db.close()
+        raise
+
+
 def open_reader(path: str | Path) -> Database:
     """The database at `path`, read-only: no WAL switch, no migration, nothing written."""
     uri = Path(path).resolve().as_uri()
@@ -85,15 +98,9 @@ def open_reader(path: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         raise describe(exc, path) from None
     db = Database(conn)
-    try:
+    with closed_on_failure(db, path):
         check_schema(db, path)
         pending = migrations.pending(db)
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise describe(exc, path) from None
-    except DatabaseProblem:
-        db.close()
-        raise
     if pending:
         db.close()
         raise DatabaseProblem(f"{path} has an older schema; a writer upgrades it: run `speechtasks run` once")
