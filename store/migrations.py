@@ -463,5 +463,28 @@ def m011_repeats(db: Database) -> None:
     db.create_view("repeated_requirements", REPEATED_REQUIREMENTS)
 
 
+# m012: as m011's, without the requirements a clerk rejected (非任务; m010's corrections): neither
+# as earlier ones (not counted, never first or latest) nor as repeats themselves.
+_NOT_REJECTED = """coalesce((select c.new_value from corrections c where c.requirement_id = {rid}
+           and c.field = 'check' order by c.id desc limit 1), '') != 'rejected'"""
+REPEATED_REQUIREMENTS_2 = (
+    REPEATED_REQUIREMENTS.replace(
+        "join requirements e on e.rowid = l.earlier_rid and e.status = 'active'",
+        "join requirements e on e.rowid = l.earlier_rid and e.status = 'active'\n    and "
+        + _NOT_REJECTED.format(rid="e.id"),
+    )
+    + "\n  and "
+    + _NOT_REJECTED.format(rid="r.id")
+)
+
+
+@migrations()
+def m012_repeats2(db: Database) -> None:
+    """The view `repeated_requirements` leaves out the requirements a clerk rejected (非任务)."""
+    assert REPEATED_REQUIREMENTS_2.count("'rejected'") == 2
+    db.execute("drop view if exists repeated_requirements")
+    db.create_view("repeated_requirements", REPEATED_REQUIREMENTS_2)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

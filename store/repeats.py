@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from schemas import DemandKey
+from store.review_schema import latest
 
 BUCKET_LIMIT = 50  # stored requirements read per band key: the latest ones
 CHUNK = 500  # SQL parameters a statement
@@ -198,7 +199,8 @@ def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
 
 
 def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """The active earlier requirements each of `requirement_ids` repeats, earliest first:
+    """The active earlier requirements each of `requirement_ids` repeats, earliest first (not
+    those a clerk rejected as 非任务):
     `id`, `score`, `method`, `source`, `title`, `year`, `path`, `heading`, `tracking_status`,
     `review_path` (the earlier speech's review page, when the flow wrote one)."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -212,7 +214,7 @@ def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[d
                 join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
                 join speeches s on s.id = e.speech_id
                 left join task_tracking t on t.requirement_id = e.id
-                where r.id in ({marks})
+                where r.id in ({marks}) and coalesce({latest("check", "e.id")}, '') != 'rejected'
                 order by r.id, {SPEECH_ORDER.format(s="s")}""",
             part,
         ):
