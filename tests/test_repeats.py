@@ -294,3 +294,44 @@ def test_run_review_page_says_also_asked_in(tmp_path):
     assert "also asked in:" in html
     assert f'<a href="{Path(old.review_path).as_uri()}#req-' in html
     assert "also asked in:" not in Path(old.review_path).read_text("utf-8")
+
+
+def test_m012_compacts_links_and_drops_rejected_earlier_requirements_from_a_database_of_m011(tmp_path):
+    from sqlite_utils import Database
+
+    from store import migrate, repeats_of
+    from store.corrections import correct
+    from store.migrations import migrations
+
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m012_repeats2")  # as the last session's databases are
+    speeches = [
+        _extraction("2016年报告", 2016, "a" * 8, ["深化财税体制改革。"]),
+        _extraction("2018年报告", 2018, "b" * 8, ["加快财税体制改革。"]),
+        _extraction("2024年报告", 2024, "c" * 8, ["推进财税体制改革。"]),
+    ]
+    for e in speeches:
+        save_extraction(db, e, f"{e.speech.title}.txt")
+    r2016, r2018, r2024 = (e.requirements[0].id for e in speeches)
+    rowid = {r["id"]: r["rowid"] for r in db.query("select id, rowid from requirements")}
+    db["requirement_links"].insert_all(  # rows as m011 stored them: a real score, the method by name
+        [
+            {"rid": rowid[r2024], "earlier_rid": rowid[r2016], "score": 0.6667, "method": "lsh1"},
+            {"rid": rowid[r2024], "earlier_rid": rowid[r2018], "score": 0.4286, "method": "lsh1"},
+        ]
+    )
+    correct(db, r2018, who="clerk", check="rejected")
+    assert db.execute("select times_asked from repeated_requirements").fetchall() == [(3,)]  # m011 counts it
+    migrate(db)
+    assert db.execute(
+        "select rid, earlier_rid, score, method from requirement_links order by score"
+    ).fetchall() == [
+        (rowid[r2024], rowid[r2018], 4286, 1),
+        (rowid[r2024], rowid[r2016], 6667, 1),
+    ]
+    assert db.execute("select times_asked, latest_earlier_score from repeated_requirements").fetchall() == [
+        (2, 0.6667)
+    ]
+    assert [(e["id"], e["score"], e["method"]) for e in repeats_of(db, [r2024])[r2024]] == [
+        (r2016, 0.6667, "lsh1")
+    ]
