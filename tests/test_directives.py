@@ -29,6 +29,15 @@ DIRECTIVES = [
     "必须全面深化改革，坚持和完善基本经济制度，建立现代产权制度，基本建成法治政府。",
 ]
 
+# A modal jieba glues to its neighbour: a junk dictionary phrase (要带头), words its HMM
+# makes up (督查室要 → 室要, 要树牢), still a modal and a verb (tokens.py `_unglued`).
+GLUED = [
+    "各级领导干部要带头做坚持原则、严守纪律、维护大局、加强团结的模范。",  # pool/cpc14
+    "党员领导干部首先是高级干部要带头学好用好。",  # pool/cpc14
+    "市委督查室要加强跟踪督办，对推进不力的及时通报。",  # tests/data/heldout_speeches/f
+    "各级领导干部要树牢正确政绩观，力戒形式主义、官僚主义，把更多精力放在抓落实上。",
+]
+
 # A clause opened by a work verb: work to do, no modal needed.
 WORK = [
     "加强事中事后监管，优化公共服务流程。",
@@ -60,10 +69,12 @@ NOTHING_ASKED = [
     "在我们这样一个人口众多的发展中国家，这将是非常了不起的成就。",
     "我们坚定地相信，建设有中国特色的社会主义的道路，必将越走越宽广！",
     "只要我们万众一心，共克时艰，就一定能够实现全年经济社会发展目标。",
+    # a forecast (预计) reports figures, it asks for none (heldout_speeches/f)
+    "预计全年地区生产总值增长5.8%，规上工业增加值增长7.1%，固定资产投资增长6.5%，城乡居民收入稳步增长。",
 ]
 
 
-@pytest.mark.parametrize("sentence", DIRECTIVES + WORK + COMMITMENTS + APPEALS)
+@pytest.mark.parametrize("sentence", DIRECTIVES + GLUED + WORK + COMMITMENTS + APPEALS)
 def test_sentences_that_ask(sentence):
     assert sentence_asks(sentence) is True
 
@@ -172,3 +183,18 @@ def test_statements_results_and_nouns_ask_for_nothing(sentence):
 @pytest.mark.parametrize("sentence", STILL_DEMANDS)
 def test_demands_sharing_those_words_still_ask(sentence):
     assert sentence_asks(sentence) is True
+
+
+def test_a_glued_modal_is_cut_off_but_real_words_stay_whole():
+    from extractors.tokens import tagged_tokens
+
+    words = [
+        w
+        for w, _tag in tagged_tokens(
+            "各级领导干部要带头落实，市委督查室要督办。治国之要在于安民，主要任务是需要的。"
+        )
+    ]
+    assert words[3:5] == ["要", "带头"]
+    assert "室" in words and words[words.index("室") + 1] == "要"
+    for real in ("之要", "主要", "需要"):
+        assert real in words
