@@ -60,6 +60,26 @@ def _skip_adverbs(toks: LazyTokens, i: int) -> int:
     return i
 
 
+_NUMBER = re.compile(r"[\d０-９]+")
+
+
+def _skip_time(toks: LazyTokens, i: int) -> int:
+    """Past a time phrase opening a clause (`3月底前`, `上半年`, `年内`), and the adverbs
+    after it: the work it dates comes next (`上半年实现…`, `6月底前全面完成…`)."""
+    start = i
+    while toks.has(i):
+        word, tag = toks[i]
+        if tag == "t" or (i > start and word in ("前", "以前", "内", "底", "末")):
+            i += 1
+        elif _NUMBER.fullmatch(word) and toks.has(i + 1) and toks[i + 1][0][:1] in ("月", "日"):
+            i += 1  # `3月底前`; not a bare year (`2025年实现…` sets a goal more often than work)
+        else:
+            break
+    if i > start and toks.has(i) and toks[i][0] in ("来", "以来"):
+        return start  # `五年来，…`: a look back, no date of work
+    return _skip_adverbs(toks, i) if i > start else i
+
+
 def _skip_adverbs_at(toks: SentenceTokens, pos: Pos | None) -> Pos | None:
     n = 0
     while pos is not None and n < 3 and _adverbish(toks.at(pos)):
@@ -112,17 +132,18 @@ def sentence_asks(sentence: str) -> bool:
     clauses = toks.clauses()
     for k, items in enumerate(clauses[:2]):
         clause = LazyTokens(clause_tokens(items))
-        j = _skip_adverbs(clause, 0)
+        dated = _skip_time(clause, 0) > 0
+        j = _skip_adverbs(clause, _skip_time(clause, 0))
         if not clause.has(j):
             continue
         word, tag = clause[j]
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
-        if _verbish(word, tag):
-            return True
+        if _verbish(word, tag) and not (clause.has(j + 1) and clause[j + 1][0] == "的"):
+            return True  # (a verb before 的 names a thing: `今年工作的重点是…`)
         if tag == "p" and any(_verbish(*t) for t in clause.after(j + 2)):
             return True
-        if tag not in ("p", "t") and word not in w["adverbs"]:
+        if tag not in ("p", "t") and word not in w["adverbs"] and not dated:
             break  # a subject opens the sentence: only modals make it a directive
     return False
 

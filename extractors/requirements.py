@@ -155,11 +155,20 @@ class _Builder:
             return
         node_end = node.end if end is None else min(end, node.end)
         paras = self.paras(node.start, node_end)
-        if depth <= 2 and node.rank < 2:
+        if (depth <= 2 and node.rank < 2) or (depth == 2 and self.titled_group(node)):
             self.paragraph_items(node, path, label, self.units(node, paras), [], parent_own)
         elif paras or node.inline:
             stop = paras[-1].end if paras else node_end
             self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
+
+    def titled_group(self, node: Node) -> bool:
+        """An item-marked node (`3.`) that is a group: its siblings have children of their
+        own and its marker line is a title standing alone; its paragraphs are items (§2)."""
+        siblings = node.parent.children if node.parent is not None else []
+        if not any(s.children for s in siblings if s is not node):
+            return False
+        head = self.marker_para(node)
+        return head is not None and self.heading_alone(node, head)
 
     def whole(self, node: Node, path: str, label: str, span: Span, parent_own: Span | None) -> None:
         items = self.inline_items(node.body_start, span.end)

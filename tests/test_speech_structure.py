@@ -332,3 +332,56 @@ def test_a_list_of_reasons_inside_an_item_is_no_list_of_requirements():
         ("1.1.2.1", "建立联席会议制度；"),
         ("1.1.2.2", "定期通报工作进展。"),
     ]
+
+
+# -- held-out speeches g–i (tests/data/heldout_speeches), one class a test -------------
+
+
+def test_a_problems_word_as_the_object_of_work_heads_a_tasks_section():
+    # `聚焦短板` names the problems the work is about; most of the text asks (§1).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、客观分析存在的突出问题\n"
+        "对照先进地区，我区还存在不少差距。一是审批环节多、时限长。二是涉企检查过多过频。\n"
+        "二、聚焦短板，全力打造一流营商环境\n"
+        "（一）规范涉企执法检查。各执法部门要全面推行“双随机、一公开”监管，严格控制检查频次。"
+        "对同一企业的多项检查，原则上要合并进行。区司法局要加强行政执法监督，9月底前完成涉企行政执法案卷评查。\n"
+        "（二）强化惠企政策兑现。各部门要全面梳理惠企政策，编制政策清单，主动推送到企业。"
+        "区财政局要优化资金拨付流程，确保奖补资金及时足额兑现。\n"
+    )
+    assert kinds(text) == [("1", "problems"), ("2", "tasks")]
+    assert [p for p, _ in reqs(text)] == ["2.1", "2.2"]
+
+
+def test_an_inline_list_of_dated_work_opens_items():
+    # Each member opens with its date (`3月底前…`, `上半年…`): the work comes after it.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、全力打造一流营商环境\n"
+        "（一）提升政务服务效能。区行政审批局要牵头，重点抓好三件事：一是3月底前全面推行企业开办“一日办结”；"
+        "二是上半年实现高频政务服务事项“跨省通办”；三是年内建成区级政务服务中心“综合窗口”。\n"
+        "（二）规范涉企执法检查。各执法部门要严格控制检查频次。\n"
+    )
+    got = extract(text).requirements
+    assert [(r.path, r.deadline) for r in got] == [
+        ("1.1.1", "3月底前"),
+        ("1.1.2", "上半年"),
+        ("1.1.3", "年内"),
+        ("1.2", None),
+    ]
+
+
+def test_a_titled_group_beside_groups_with_items_has_paragraph_items():
+    # `3.` is a group like `1.` and `2.` (they have `（1）` items); its title stands alone,
+    # so each paragraph under it is an item (§2), not one requirement.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、突出重点，全面提升组织工作质量\n"
+        "1. 建设高素质干部队伍\n"
+        "（1）树立正确用人导向。各级党委（党组）要坚持新时代好干部标准。\n"
+        "（2）加强年轻干部培养。市委组织部要制定年轻干部培养计划。\n"
+        "2. 深入实施人才强市战略\n"
+        "要聚焦主导产业发展需求，完善人才引进、培养、使用、评价、激励机制，打造近悦远来的人才生态。\n"
+        "各级党委（党组）书记要当好人才工作的“第一责任人”，企事业单位要落实人才工作主体责任。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2.1", "1.2.2"]
