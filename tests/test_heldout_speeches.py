@@ -13,6 +13,11 @@ flood-control meeting (`1.` items under a lead-in, an inline `一要…四要` l
 economic-work speech with unnumbered headings. First run: req_f1 0.933, specific_f1 0.930,
 actor_f1 0.885, section_kind_acc 0.9 (modals jieba glued to a neighbour, 县…指挥部各成员单位,
 official names with 和, 预计 forecasts read as work); after general fixes 1.0 / 1.0 / 1.0.
+A third set (g–i: `1.`/`（1）` groups beside a titled group of paragraphs, a `第一，…第三，`
+township speech, a district speech with `聚焦短板` tasks, dated inline items and `——`
+items) first scored req_f1 0.765, specific_f1 0.909; after general fixes 1.0 / 1.0. A fourth
+(j–l: `——` items under `一要`, `第一，` groups with an inline list, `一要…三要` as the
+outermost level) scored 1.0 on every metric at its first run, with no change.
 
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
@@ -30,7 +35,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (9, 81, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (12, 97, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
