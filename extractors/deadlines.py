@@ -19,6 +19,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.directives import sentence_asks
 from extractors.text import Span
 from schemas import DeadlineBasis
 
@@ -101,8 +102,8 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers):
-        return False  # 2021年，我们已经提拔…
+    if any(w in text[s:e] for w in c.past_markers) and not sentence_asks(text[s:e]):
+        return False  # 2021年，我们已经提拔… (对已签约项目，要…年底前开工: a demand)
     resolved = resolve_deadline(phrase, year)
     if year and resolved and resolved.year < year:
         return False  # a year before the speech's own is history

@@ -46,6 +46,13 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         ("在今后五年内，要努力创造条件，逐步理顺政府同企事业单位的关系。", "今后五年内", date(2029, 12, 31)),
         ("凡是长期亏损的企业，都必须在今后一年内扭亏为盈。", "今后一年内", date(2025, 12, 31)),
         ("两年内基本完成城镇棚户区改造。", "两年内", date(2026, 12, 31)),
+        # 已 in an attributive (已签约项目) of a demand is no statement of the past
+        # (tests/data/heldout_speeches/a)
+        (
+            "对已签约项目，要逐一明确开工时间节点，确保签约项目年底前开工率达到70%以上。",
+            "年底前",
+            date(2025, 12, 31),
+        ),
         # a count of months needs the speech's date, which is not known: no date
         ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
     ],
