@@ -17,7 +17,8 @@ A third set (g–i: `1.`/`（1）` groups beside a titled group of paragraphs, a
 township speech, a district speech with `聚焦短板` tasks, dated inline items and `——`
 items) first scored req_f1 0.765, specific_f1 0.909; after general fixes 1.0 / 1.0. A fourth
 (j–l: `——` items under `一要`, `第一，` groups with an inline list, `一要…三要` as the
-outermost level) scored 1.0 on every metric at its first run, with no change.
+outermost level) scored 1.0 on every metric at its first run, with no change; so did m, a
+county government work report (review groups, targets paragraph, `（一）` groups of paragraphs).
 
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
@@ -35,7 +36,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (12, 97, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (13, 104, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
