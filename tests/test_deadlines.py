@@ -66,6 +66,8 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
     [
         "今年是“十五五”开局之年。",  # dates a situation
         "今年预算安排教育支出增长5%。",  # dates an amount
+        "今年中央预算内投资拟安排7350亿元。",  # a planned amount (ANNOTATION.md §4: 今年拟安排…亿元)
+        "今年就业形势依然严峻，工作上不能有丝毫松懈。",  # dates a situation
         "深入实施制造业三年行动，推动产业升级。",  # a programme's name
         "办好二〇〇八年奥运会、残奥会和二〇一〇年世博会。",  # dates in names of events
         "2021年，我们已经提拔使用驻村干部XX人。",  # what was done
