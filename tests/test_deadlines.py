@@ -53,6 +53,11 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
             "年底前",
             date(2025, 12, 31),
         ),
+        # a named period as written (ANNOTATION.md §4); a five-year plan ends in its fifth year
+        ("“十五五”时期，要加快建设现代化产业体系。", "“十五五”时期", date(2030, 12, 31)),
+        ("过渡期内，要严格落实摘帽不摘责任的要求。", "过渡期内", None),
+        # a date gives the bound before a named period that bounds as visibly (dev 016)
+        ("“十五五”时期主要目标任务。到2030年，经济实力大幅跃升。", "2030年", date(2030, 12, 31)),
         # a count of months needs the speech's date, which is not known: no date
         ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
     ],
