@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extractors.cuedata import outline_cues
 from extractors.directives import asks_for_something, directive_sentences, names_work
-from extractors.markers import Marker, inline_list, opens_paragraph
+from extractors.markers import Marker, inline_list, line_marker, opens_paragraph
 from extractors.outline import Node, Outline, heading_of
 from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
 
@@ -296,7 +296,13 @@ class _Builder:
         if run[0].inline and last_para is not None:
             return last_para.end
         if nxt is None:
-            return node.end
+            # The paragraphs after a group's last list stay its items (§2: `the other
+            # paragraphs stay items`), unless one opens with a marker the outline did not
+            # take (`六、` in a badly laid-out source): then what follows is not known.
+            after = self.o.paras_in(last_para.end, node.end) if last_para is not None else []
+            if last_para is None or any(line_marker(self.text, p) is not None for p in after):
+                return node.end
+            return last_para.end
         carrier = self.o.para_at(nxt.start) if nxt.inline else None
         return carrier.start if carrier is not None else nxt.start
 

@@ -385,3 +385,22 @@ def test_a_titled_group_beside_groups_with_items_has_paragraph_items():
         "各级党委（党组）书记要当好人才工作的“第一责任人”，企事业单位要落实人才工作主体责任。\n"
     )
     assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2.1", "1.2.2"]
+
+
+def test_paragraphs_after_a_groups_last_list_stay_its_items():
+    # dev 026 (2010 report), shortened: the list hangs under its lead paragraph; the
+    # paragraphs after its last member are items of the group (§2), not part of `三是`.
+    text = (
+        "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n"
+        "一、2010年主要任务\n"
+        "（一）全面实施科教兴国战略和人才强国战略\n"
+        "教育、科技和人才，是国家强盛、民族振兴的基石，也是综合国力的重要体现。\n"
+        "优先发展教育事业。强国必先强教。只有一流的教育，才能培养一流人才，建设一流国家。\n"
+        "一是推进教育改革。要解放思想，大胆突破，勇于创新，鼓励试验。\n"
+        "二是促进义务教育均衡发展。在合理布局的基础上，加快推进中西部农村初中校舍改造。\n"
+        "三是继续加强职业教育。以就业为目标，整合教育资源，改进教学方式。\n"
+        "大力发展科学技术。要认真贯彻自主创新的方针，全面推进创新型国家建设。\n"
+        "加快人才资源开发。人才是第一资源。要统筹推进各类人才队伍建设。\n"
+    )
+    # the first paragraph asks nothing: no item, its place kept (1.1.1)
+    assert [p for p, _ in reqs(text)] == ["1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.3", "1.1.4"]
