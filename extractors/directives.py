@@ -139,6 +139,8 @@ def sentence_asks(sentence: str) -> bool:
         word, tag = clause[j]
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
+        if _verbish(word, tag) and _predicated(list(clause.after(j + 1)), w["topic_predicates"]):
+            break  # `改善民生是经济发展的根本目的`: the verb's phrase is the subject of 是
         if _verbish(word, tag) and not (clause.has(j + 1) and clause[j + 1][0] == "的"):
             return True  # (a verb before 的 names a thing: `今年工作的重点是…`)
         if tag == "p" and any(_verbish(*t) for t in clause.after(j + 2)):
@@ -146,6 +148,18 @@ def sentence_asks(sentence: str) -> bool:
         if tag not in ("p", "t") and word not in w["adverbs"] and not dated:
             break  # a subject opens the sentence: only modals make it a directive
     return False
+
+
+# Before 是 these make a conjunction or focus (`特别是`, `而是`), not a predicate.
+_NOT_PREDICATING = ("特别", "尤其", "而", "或", "还", "即", "就", "也", "都", "不仅", "主要", "首先")
+
+
+def _predicated(rest: list[tuple[str, str]], predicates: list[str]) -> bool:
+    """Does a topic predicate (是, 在于 …) follow in the clause, as its predicate?"""
+    return any(
+        word in predicates and (k == 0 or rest[k - 1][0] not in _NOT_PREDICATING)
+        for k, (word, _t) in enumerate(rest)
+    )
 
 
 def _verb_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
@@ -297,14 +311,16 @@ def _verbish(word: str, tag: str) -> bool:
         return False
     if tag.startswith("v") or word in w["verbs"] or word in w["misread_verbs"]:
         return True
-    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`, `深刻领会`).
-    return (
-        len(word) >= 4
-        and (tag_of(word[-2:]).startswith("v") or word[-2:] in w["misread_verbs"])
-        and (
-            word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
-        )
-    )
+    if len(word) < 4:
+        return False
+    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`, `深刻领会`,
+    # `贯彻落实`: jieba tags 落实 as an adjective).
+    if (tag_of(word[-2:]).startswith("v") or word[-2:] in w["misread_verbs"] or word[-2:] in w["verbs"]) and (
+        word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
+    ):
+        return True
+    # A four-character idiom that opens with a verb and its object (`解放思想`, `开拓市场`).
+    return len(word) == 4 and tag in ("i", "l") and tag_of(word[:2]).startswith("v")
 
 
 # Sentences judged in the speech at hand (`one_speech`): sections and requirements ask

@@ -74,7 +74,18 @@ class _Builder:
 
     # -- helpers -------------------------------------------------------------
     def paras(self, start: int, end: int) -> list[Span]:
-        return [p for p in self.o.paras_in(start, end) if p.start not in self.closing]
+        return [
+            p for p in self.o.paras_in(start, end) if p.start not in self.closing and not self.repeated(p)
+        ]
+
+    def repeated(self, p: Span) -> bool:
+        """A paragraph that repeats, word for word, the text just before it: a copy left in
+        the source (`…需求。四是加强风险管理…` and then the same `四是…` on its own line)."""
+        own = self.text[p.start : p.end].strip()
+        if len(own) < 20:
+            return False
+        before = self.text[max(0, p.start - len(own) - 4) : p.start].rstrip()
+        return before.endswith(own)
 
     def marker_para(self, node: Node) -> Span | None:
         p = self.o.para_at(node.start)

@@ -404,3 +404,20 @@ def test_paragraphs_after_a_groups_last_list_stay_its_items():
     )
     # the first paragraph asks nothing: no item, its place kept (1.1.1)
     assert [p for p, _ in reqs(text)] == ["1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.3", "1.1.4"]
+
+
+def test_a_paragraph_repeating_the_text_before_it_is_no_item_of_its_own():
+    # dev 026: the source has `四是…` inline after `三是…` and then the same text again on
+    # its own line; the copy gives no item, and the paragraphs after keep their numbers.
+    item4 = "四是加强风险管理，提高金融监管有效性。探索建立宏观审慎管理制度，防范各类金融风险。"
+    text = (
+        "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n"
+        "一、2010年主要任务\n"
+        "（一）提高宏观调控水平\n"
+        "要继续实施积极的财政政策和适度宽松的货币政策，保持政策的连续性和稳定性。\n"
+        "继续实施适度宽松的货币政策。一是保持货币信贷合理充裕。\n"
+        "二是优化信贷结构。落实有保有控的信贷政策。\n"
+        "三是积极扩大直接融资。完善多层次资本市场体系。" + item4 + "\n" + item4 + "\n"
+        "积极扩大居民消费需求。继续提高农民收入、企业退休人员基本养老金。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.2.4", "1.1.3"]
