@@ -143,12 +143,19 @@ def sentence_asks(sentence: str) -> bool:
             break  # `改善民生是经济发展的根本目的`: the verb's phrase is the subject of 是
         if _verbish(word, tag) and not (clause.has(j + 1) and clause[j + 1][0] == "的"):
             return True  # (a verb before 的 names a thing: `今年工作的重点是…`)
-        if tag == "p" and any(_verbish(*t) for t in clause.after(j + 2)):
-            return True
+        if tag == "p":
+            rest = list(clause.after(j + 1))
+            if rest and rest[-1][0] in _VIEWPOINT_ENDS:
+                continue  # `从近期发生的几起事故看，…`: a point of view, the next clause says
+            if any(_verbish(*t) for t in rest[1:]):
+                return True
         if tag not in ("p", "t") and word not in w["adverbs"] and not dated:
             break  # a subject opens the sentence: only modals make it a directive
     return False
 
+
+# `从…看`, `就…而言`: a clause framing a point of view.
+_VIEWPOINT_ENDS = ("看", "来看", "上看", "而言", "来说", "看来")
 
 # Before 是 these make a conjunction or focus (`特别是`, `而是`), not a predicate.
 _NOT_PREDICATING = ("特别", "尤其", "而", "或", "还", "即", "就", "也", "都", "不仅", "主要", "首先")

@@ -44,6 +44,8 @@ IDIOMS = [
     "我们要认真贯彻落实第十次全国对口支援新疆工作会议精神，发挥好援受双方两个积极性。",  # pool/新疆 2026
     "我国改革已进入攻坚阶段，必须进一步解放思想，全面深化经济体制改革。",  # pool/2013
     "切实加强和改进各条战线特别是学校的思想政治工作；",  # pool/1987: 特别是 joins, no 是 of a topic
+    # 会同 (jieba: a noun) opens the work (heldout_speeches/n)
+    "市应急管理局要会同有关部门，建立重大事故隐患动态清零机制，对排查出的重大隐患实行挂牌督办。",
 ]
 
 # A clause opened by a work verb: work to do, no modal needed.
@@ -83,6 +85,8 @@ NOTHING_ASKED = [
     # a verb's phrase as the subject of 是, and a condition stated (dev 026)
     "改善民生是经济发展的根本目的。",
     "没有先进文化的发展，没有全民族文明素质的提高，就不可能真正实现现代化。",
+    # a point of view (从…看) frames what the next clause states (heldout_speeches/n)
+    "从近期全国发生的几起重大事故看，事故背后往往暴露出安全责任悬空、隐患排查走过场等问题。",
     # a time phrase of looking back is no date of work
     "五年来，我国经济实力显著增强。",  # pool/gwr_national_2006
     # a forecast (预计) reports figures, it asks for none (heldout_speeches/f)
