@@ -19,7 +19,9 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.directives import sentence_asks
 from extractors.text import Span
+from extractors.tokens import tagged_tokens
 from schemas import DeadlineBasis
 
 _SENTENCE_END = "。！？!?；;\n"
@@ -101,16 +103,40 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers):
-        return False  # 2021年，我们已经提拔…
+    if any(w in text[s:e] for w in c.past_markers) and (
+        not sentence_asks(text[s:e])
+        or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+    ):
+        return (
+            False  # 2021年，我们已经提拔…; 已进入汛前准备的关键时期 (对已签约项目，要…年底前开工: a demand)
+        )
     resolved = resolve_deadline(phrase, year)
     if year and resolved and resolved.year < year:
         return False  # a year before the speech's own is history
+    # 汛前完成检修 bounds work; 做好汛前各项准备 names the preparations (an attribute)
+    if _SEASON.fullmatch(phrase):
+        return after.startswith(tuple(c.year_openers)) or _verb_next(after)
     # 办好二〇〇八年奥运会, 1999年将在昆明举办的…: a bare year names or dates an event
     # unless framed (到2030年) or opening a clause of work (2030年，…  2030年要…).
     if re.fullmatch(r"[\d\s]+年|[一二三四五六七八九〇零○]{4}年", phrase):
         return framed or after.startswith(tuple(c.year_openers))
     return True
+
+
+_SEASON = re.compile(r"(?:主)?汛期?前|(?:春节|元旦|国庆节?|中秋节?)前")
+
+
+def _verb_next(after: str) -> bool:
+    """A verb comes next, and not one of an attribute (`汛前准备的关键时期`)."""
+    toks = list(tagged_tokens(after[:10]))
+    return bool(toks) and toks[0][1].startswith("v") and (len(toks) < 2 or toks[1][0] != "的")
+
+
+def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:
+    """The clause (between commas) that holds text[start:end], within the sentence s..e."""
+    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
+    right = [i for i in (text.find(mark, end, e) for mark in "，,；;：:") if i >= 0]
+    return text[max(left + 1, s) : min(right, default=e)]
 
 
 def _strength(text: str, m: re.Match[str], area: Span) -> int:
@@ -135,7 +161,10 @@ def _first_in(text: str, area: Span, year: int | None) -> str | None:
     ]
     if not found:
         return None
-    return max(found, key=lambda m: (_strength(text, m, area), -m.start())).group()
+    # A named period (“十五五”时期) gives way to a date that bounds as visibly (到2030年).
+    return max(
+        found, key=lambda m: (_strength(text, m, area), not _NAMED_PERIOD.match(m.group()), -m.start())
+    ).group()
 
 
 def find_deadline(
@@ -189,6 +218,10 @@ def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis |
         if y is None:
             return None, None
         return (_month_end(y, 6) if "上半年" in p else date(y, 12, 31)), DeadlineBasis.as_written
+    m = _FIVE_YEAR_PLAN.match(p)
+    if m:  # the Nth five-year plan from the 3rd (1966–1970) on ends in 1955 + 5N (14th: 2021–2025)
+        n = _number(m.group(1))
+        return (date(1955 + 5 * n, 12, 31), DeadlineBasis.as_written) if n else (None, None)
     if not year:
         return None, None
     m = _YEAR_COUNT.fullmatch(p)
@@ -198,6 +231,9 @@ def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis |
     due = _in_speech_year(p, year)
     return due, (DeadlineBasis.speech_year if due else None)
 
+
+_NAMED_PERIOD = re.compile(r"[“\"]十|过渡期|攻坚期|规划期")
+_FIVE_YEAR_PLAN = re.compile(r"[“\"](十[一二三四五六七八九])五[”\"]")
 
 # 今后五年, 未来三年内, 近两年, 三年内, 两年之内, 三年左右的时间 (用 already dropped): a count of years.
 _YEAR_COUNT = re.compile(

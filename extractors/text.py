@@ -181,6 +181,11 @@ def wrap_layout(lines: list[Line]) -> Wrap | None:
     near = sum(n for r, n in rights.items() if r >= margin - _MARGIN_SLACK)
     if near < max(5, len(lines) // 5):
         return None
+    # No line of a wrapped text runs past its margin; typed paragraphs do (headings of one
+    # width, say 30 columns, are no margin when the paragraphs between them are 200 long).
+    past = sum(1 for x in lines if x.right > margin + _MARGIN_SLACK)
+    if past > max(2, len(lines) // 20):
+        return None
     edge = margin - _MARGIN_SLACK
     runs_on = Counter(
         line.indent for prev, line in pairwise(lines) if not prev.done and prev.right >= edge and not line.gap

@@ -167,3 +167,24 @@ def test_without_indentation_a_short_opening_sentence_after_the_margin_starts_an
     para, width = _at_margin()
     typed = [*work[:topic], para, *work[topic:]]
     assert typed_paragraphs(rewrap("\n".join(typed), width)) == typed
+
+
+def test_typed_text_without_blank_lines_is_not_read_as_wrapped():
+    # held-out n without its blank lines: its headings (一、…, （一）…) happen to share a
+    # width of about 30 columns, but its paragraphs run to 260: no margin, every line a
+    # paragraph, the same requirements as the typed text.
+    typed = Path(__file__).parent / "data" / "heldout_speeches" / "n_city_anquan_long.txt"
+    text = typed.read_text("utf-8")
+    packed = "\n".join(line for line in text.split("\n") if line.strip())
+    lines = [flat(line) for line in packed.split("\n")]
+    assert [flat(packed[p.start : p.end]) for p in paragraphs(packed)] == lines[:2] + lines[
+        3:
+    ]  # 同志们： alone
+    from extractors.pipeline import extract_text
+    from schemas import Speech
+
+    def paths(t: str) -> list[str]:
+        speech = Speech(source="n.txt", sha256="0", title="n", encoding="utf-8", chars=len(t), year=2026)
+        return [r.path for r in extract_text(t, speech).requirements]
+
+    assert paths(packed) == paths(text)
