@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,28 +75,14 @@ def _western(text: str) -> int:
     return sum(1 for c in text if c.isascii() and not c.isspace())
 
 
-def _em(runs: Sequence[Any]) -> float:
-    """The page's character pitch: the commonest width a character of the runs of ten or more
-    Chinese characters (runs with digits, or with a quote mark set inside them, are wider or
-    narrower a character)."""
-    pitches = [
-        round(r.width / len(r.text), 3)
-        for r in runs
-        if len(r.text) >= 10 and r.width > 0 and not any(c.isascii() or c in "\xa0“”‘’" for c in r.text)
-    ]
-    if not pitches:
-        long_runs = [r for r in runs if ems(r.text.strip()) >= 10 and r.width > 0]
-        return statistics.median(r.width / ems(r.text) for r in long_runs) if long_runs else 3.5
-    return Counter(pitches).most_common(1)[0][0]
-
-
 def page_lines(runs: Sequence[Any], page: int | None = None) -> list[PdfLine]:
     """A page's text runs (`.text`, `.x`, `.y` baseline, `.width`) → its lines, top to bottom
     (`top`: the baseline, which spaces lines as their tops do)."""
     runs = [r for r in runs if r.text]
     if not any(r.text.strip() for r in runs):
         return []
-    em = _em(runs)
+    long_runs = [r for r in runs if ems(r.text.strip()) >= 10 and r.width > 0]
+    em = statistics.median(r.width / ems(r.text) for r in long_runs) if long_runs else 3.5
     ordered = sorted(enumerate(runs), key=lambda ir: (ir[1].y, ir[0]))
     rows: list[list[tuple[int, Any]]] = []
     for item in ordered:

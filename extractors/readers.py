@@ -297,7 +297,9 @@ def ems(text: str) -> float:
 _DIGITS = re.compile(r"\d+")
 # What a line cannot break inside: opening signs, a Western word or number (or one character),
 # closing signs.
-_FIRST_PIECE = re.compile(r"\s*[“‘「『（(《〈]*(?:[A-Za-z0-9][\w.,%/:+-]*|\S)[，。、；：！？,.;:!?”’」』）)》%…]*")
+_FIRST_PIECE = re.compile(
+    r"\s*[“‘「『（(《〈]*(?:[A-Za-z0-9][\w.,%/:+-]*|\S)[，。、；：！？,.;:!?”’」』）)》%…]*"
+)
 
 
 def drop_page_furniture(lines: Sequence[PdfLine]) -> list[PdfLine]:
