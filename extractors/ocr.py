@@ -5,14 +5,18 @@ read by RapidOCR (`rapidocr`, PP-OCRv6 small det/rec models shipped inside its w
 nothing is downloaded: the engine is given the packaged files, and their absence is
 an `unsupported` error, not a download). Chosen over Debian's tesseract-ocr-chi-sim
 on the seed speech's first page at 300 dpi: 3 characters wrong of 2,562 in 20 s,
-against 46 (平→乎, 肯→表, half-width punctuation) in 55 s.
+against 46 (平→乎, 肯→表, half-width punctuation) in 55 s. Its per-line direction
+classifier is off: on upright scans it turned whole lines 180° (the seed's page 1 lost a
+line, read as "：局局", at 150 and 300 dpi); a page read under LOW_CONFIDENCE is read
+again turned 180° instead (a sheet fed upside down), and the better reading kept.
 
 OCR gives line boxes. The page's skew (a scan is rarely straight) is the median
 slope of its lines; boxes are turned back by it, boxes on one baseline joined left to
 right, lines read top to bottom, and their left/right edges put in one frame for
-every page (0 = the page's text left edge, 1000 = its right edge), so
-`readers.rejoin_lines` can tell paragraphs by indent and short last lines as it does
-for a PDF's text layer. Quote marks read the wrong way round are turned back
+every page (0 = the page's text left edge, 1000 = its right edge; tops in the same
+unit), so `readers.rejoin_lines` tells paragraphs by indent, where lines stop and the
+space between them, in the text's own em, as it does for a PDF's text layer: the same
+at any resolution. Quote marks read the wrong way round are turned back
 (`fix_quotes`). The decoded text is the OCR text; offsets index it. Each
 page's confidence (the mean of its lines' recognition scores, weighted by
 characters) is kept in `Decoded.page_confidence`; pages under LOW_CONFIDENCE are

@@ -5,7 +5,9 @@ runs of text. `ofdkit` (standard library only) reads the package, templates and
 composite units and gives each run with its position (millimetres from the page's
 top left, `y` the baseline); here runs on one baseline become a line, left to right,
 lines go top to bottom, and `readers.rejoin_lines` rebuilds paragraphs from their
-left and right edges as it does for a PDF's text layer. A line whose first run is
+left and right edges and baselines as it does for a PDF's text layer (a line's right
+edge is its text's length in ems: where Western signs make that uncertain, a line that
+could reach the margin counts as full). A line whose first run is
 blank starts that far in (some writers put a paragraph's indent in spaces, not in
 its position).
 """
