@@ -150,6 +150,19 @@ def fix_quotes(paragraph: str) -> str:
     return _QUOTES.sub(lambda _m: next(turn), paragraph)
 
 
+_HALF_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_HALF_BY_HAN = re.compile(
+    r"\((?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\)|(?<=[\u4e00-\u9fff])[,:;!?]|[,:;!?](?=[\u4e00-\u9fff])"
+)
+
+
+def fix_punctuation(paragraph: str) -> str:
+    """Chinese text sets its signs full width; OCR reads some half width. A bracket opening on
+    (closing after) a Chinese character, or a comma, colon, semicolon, ! or ? next to one, is
+    made full width: "党委(党组）" → "党委（党组）"; "1,000" and "(GDP)" stay."""
+    return _HALF_BY_HAN.sub(lambda m: _HALF_WIDTH[m.group()], paragraph)
+
+
 def page_confidence(boxes: list[Box]) -> float | None:
     chars = sum(len(b.text) for b in boxes)
     return sum(b.score * len(b.text) for b in boxes) / chars if chars else None
@@ -222,7 +235,7 @@ def decode_scanned_pdf(raw: bytes) -> Decoded:
             confidence.append(page_confidence(boxes))
     finally:
         pdf.close()
-    text = "\n".join(fix_quotes(p) for p in rejoin_lines(lines).split("\n"))
+    text = "\n".join(fix_quotes(fix_punctuation(p)) for p in rejoin_lines(lines).split("\n"))
     if not text.strip():
         raise DecodeError("no-text-layer", "the PDF has no text layer and OCR found no text in it")
     return Decoded(text + "\n", f"ocr:{ENGINE}", sha, page_confidence=tuple(confidence))

@@ -212,6 +212,20 @@ def test_quote_marks_read_the_wrong_way_round_are_turned_back():
     assert ocr.fix_quotes("“一把手“履职到不到位”") == "“一把手“履职到不到位”"
 
 
+def test_signs_read_half_width_beside_chinese_characters_are_made_full_width():
+    # as OCR read the seed at 150 dpi (a half-width bracket hides the actor 党委（党组）)
+    assert (
+        ocr.fix_punctuation("各级党委(党组）要加强对所管理的领导干部")
+        == "各级党委（党组）要加强对所管理的领导干部"
+    )
+    assert ocr.fix_punctuation("行动的统一?最根本的就是") == "行动的统一？最根本的就是"
+    # Western numbers and words keep theirs
+    assert (
+        ocr.fix_punctuation("查处1,000起，GDP(国内生产总值)与(GDP)")
+        == "查处1,000起，GDP（国内生产总值）与(GDP)"
+    )
+
+
 @pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
 def test_a_scanned_page_is_read_by_ocr_into_paragraphs():
     # Read as a run reads it: in the budgeted reader process (flows/sandbox.py), whose
