@@ -320,7 +320,14 @@ class Clause:
         # modifier of the trigger's real subject (a locative 在…的…中 frame aside).
         nxt_trigger = next((t for t in self.triggers if t >= m.end), None)
         limit = self.end if nxt_trigger is None else nxt_trigger
-        if any(tail.end <= o.start < limit and "的" in self.text[tail.end : o.start] for o in mentions):
+        if any(
+            tail.end <= o.start < limit
+            and "的" in self.text[tail.end : o.start]
+            # 各乡镇主要负责同志是本辖区…工作的第一责任人: after a copula, 的 modifies the
+            # predicate noun, not the mention (a topic that acts, `_topic`)
+            and not self._copula_between(tail.end, o.start)
+            for o in mentions
+        ):
             return True
         if nxt_trigger is not None:
             between = self.text[tail.end : nxt_trigger]
@@ -353,6 +360,9 @@ class Clause:
         if not verbs:
             return False
         return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
+
+    def _copula_between(self, start: int, end: int) -> bool:
+        return any(start <= w.start and w.end <= end and w.text in self.cues.copulas for w in self.words)
 
     def _topic(self, m: Mention, mentions: list[Mention]) -> bool:
         """Is the mention a place or a kind of unit described by `X（都）是 Y`? Then the work

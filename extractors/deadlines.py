@@ -19,6 +19,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractors.directives import sentence_asks
 from extractors.text import Span
 from schemas import DeadlineBasis
 
@@ -101,8 +102,8 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers):
-        return False  # 2021年，我们已经提拔…
+    if any(w in text[s:e] for w in c.past_markers) and not sentence_asks(text[s:e]):
+        return False  # 2021年，我们已经提拔… (对已签约项目，要…年底前开工: a demand)
     resolved = resolve_deadline(phrase, year)
     if year and resolved and resolved.year < year:
         return False  # a year before the speech's own is history
@@ -135,7 +136,10 @@ def _first_in(text: str, area: Span, year: int | None) -> str | None:
     ]
     if not found:
         return None
-    return max(found, key=lambda m: (_strength(text, m, area), -m.start())).group()
+    # A named period (“十五五”时期) gives way to a date that bounds as visibly (到2030年).
+    return max(
+        found, key=lambda m: (_strength(text, m, area), not _NAMED_PERIOD.match(m.group()), -m.start())
+    ).group()
 
 
 def find_deadline(
@@ -189,6 +193,10 @@ def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis |
         if y is None:
             return None, None
         return (_month_end(y, 6) if "上半年" in p else date(y, 12, 31)), DeadlineBasis.as_written
+    m = _FIVE_YEAR_PLAN.match(p)
+    if m:  # the Nth five-year plan from the 3rd (1966–1970) on ends in 1955 + 5N (14th: 2021–2025)
+        n = _number(m.group(1))
+        return (date(1955 + 5 * n, 12, 31), DeadlineBasis.as_written) if n else (None, None)
     if not year:
         return None, None
     m = _YEAR_COUNT.fullmatch(p)
@@ -198,6 +206,9 @@ def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis |
     due = _in_speech_year(p, year)
     return due, (DeadlineBasis.speech_year if due else None)
 
+
+_NAMED_PERIOD = re.compile(r"[“\"]十|过渡期|攻坚期|规划期")
+_FIVE_YEAR_PLAN = re.compile(r"[“\"](十[一二三四五六七八九])五[”\"]")
 
 # 今后五年, 未来三年内, 近两年, 三年内, 两年之内, 三年左右的时间 (用 already dropped): a count of years.
 _YEAR_COUNT = re.compile(

@@ -60,6 +60,26 @@ def _skip_adverbs(toks: LazyTokens, i: int) -> int:
     return i
 
 
+_NUMBER = re.compile(r"[\d０-９]+")
+
+
+def _skip_time(toks: LazyTokens, i: int) -> int:
+    """Past a time phrase opening a clause (`3月底前`, `上半年`, `年内`), and the adverbs
+    after it: the work it dates comes next (`上半年实现…`, `6月底前全面完成…`)."""
+    start = i
+    while toks.has(i):
+        word, tag = toks[i]
+        if tag == "t" or (i > start and word in ("前", "以前", "内", "底", "末")):
+            i += 1
+        elif _NUMBER.fullmatch(word) and toks.has(i + 1) and toks[i + 1][0][:1] in ("月", "日"):
+            i += 1  # `3月底前`; not a bare year (`2025年实现…` sets a goal more often than work)
+        else:
+            break
+    if i > start and toks.has(i) and toks[i][0] in ("来", "以来"):
+        return start  # `五年来，…`: a look back, no date of work
+    return _skip_adverbs(toks, i) if i > start else i
+
+
 def _skip_adverbs_at(toks: SentenceTokens, pos: Pos | None) -> Pos | None:
     n = 0
     while pos is not None and n < 3 and _adverbish(toks.at(pos)):
@@ -112,19 +132,41 @@ def sentence_asks(sentence: str) -> bool:
     clauses = toks.clauses()
     for k, items in enumerate(clauses[:2]):
         clause = LazyTokens(clause_tokens(items))
-        j = _skip_adverbs(clause, 0)
+        dated = _skip_time(clause, 0) > 0
+        j = _skip_adverbs(clause, _skip_time(clause, 0))
         if not clause.has(j):
             continue
         word, tag = clause[j]
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
-        if _verbish(word, tag):
-            return True
-        if tag == "p" and any(_verbish(*t) for t in clause.after(j + 2)):
-            return True
-        if tag not in ("p", "t") and word not in w["adverbs"]:
+        if _verbish(word, tag) and _predicated(list(clause.after(j + 1)), w["topic_predicates"]):
+            break  # `改善民生是经济发展的根本目的`: the verb's phrase is the subject of 是
+        if _verbish(word, tag) and not (clause.has(j + 1) and clause[j + 1][0] == "的"):
+            return True  # (a verb before 的 names a thing: `今年工作的重点是…`)
+        if tag == "p":
+            rest = list(clause.after(j + 1))
+            if rest and rest[-1][0] in _VIEWPOINT_ENDS:
+                continue  # `从近期发生的几起事故看，…`: a point of view, the next clause says
+            if any(_verbish(*t) for t in rest[1:]):
+                return True
+        if tag not in ("p", "t") and word not in w["adverbs"] and not dated:
             break  # a subject opens the sentence: only modals make it a directive
     return False
+
+
+# `从…看`, `就…而言`: a clause framing a point of view.
+_VIEWPOINT_ENDS = ("看", "来看", "上看", "而言", "来说", "看来")
+
+# Before 是 these make a conjunction or focus (`特别是`, `而是`), not a predicate.
+_NOT_PREDICATING = ("特别", "尤其", "而", "或", "还", "即", "就", "也", "都", "不仅", "主要", "首先")
+
+
+def _predicated(rest: list[tuple[str, str]], predicates: list[str]) -> bool:
+    """Does a topic predicate (是, 在于 …) follow in the clause, as its predicate?"""
+    return any(
+        word in predicates and (k == 0 or rest[k - 1][0] not in _NOT_PREDICATING)
+        for k, (word, _t) in enumerate(rest)
+    )
 
 
 def _verb_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
@@ -276,14 +318,16 @@ def _verbish(word: str, tag: str) -> bool:
         return False
     if tag.startswith("v") or word in w["verbs"] or word in w["misread_verbs"]:
         return True
-    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`, `深刻领会`).
-    return (
-        len(word) >= 4
-        and (tag_of(word[-2:]).startswith("v") or word[-2:] in w["misread_verbs"])
-        and (
-            word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
-        )
-    )
+    if len(word) < 4:
+        return False
+    # Idioms and unknown words that end in a verb (`大力发展`, `更新改造`, `深刻领会`,
+    # `贯彻落实`: jieba tags 落实 as an adjective).
+    if (tag_of(word[-2:]).startswith("v") or word[-2:] in w["misread_verbs"] or word[-2:] in w["verbs"]) and (
+        word[:2] in w["adverbs"] or word[:2] in w["verbs"] or tag_of(word[:2]).startswith(("v", "d", "a"))
+    ):
+        return True
+    # A four-character idiom that opens with a verb and its object (`解放思想`, `开拓市场`).
+    return len(word) == 4 and tag in ("i", "l") and tag_of(word[:2]).startswith("v")
 
 
 # Sentences judged in the speech at hand (`one_speech`): sections and requirements ask

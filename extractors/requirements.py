@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extractors.cuedata import outline_cues
 from extractors.directives import asks_for_something, directive_sentences, names_work
-from extractors.markers import Marker, inline_list, opens_paragraph
+from extractors.markers import Marker, inline_list, line_marker, opens_paragraph
 from extractors.outline import Node, Outline, heading_of
 from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
 
@@ -74,7 +74,18 @@ class _Builder:
 
     # -- helpers -------------------------------------------------------------
     def paras(self, start: int, end: int) -> list[Span]:
-        return [p for p in self.o.paras_in(start, end) if p.start not in self.closing]
+        return [
+            p for p in self.o.paras_in(start, end) if p.start not in self.closing and not self.repeated(p)
+        ]
+
+    def repeated(self, p: Span) -> bool:
+        """A paragraph that repeats, word for word, the text just before it: a copy left in
+        the source (`…需求。四是加强风险管理…` and then the same `四是…` on its own line)."""
+        own = self.text[p.start : p.end].strip()
+        if len(own) < 20:
+            return False
+        before = self.text[max(0, p.start - len(own) - 4) : p.start].rstrip()
+        return before.endswith(own)
 
     def marker_para(self, node: Node) -> Span | None:
         p = self.o.para_at(node.start)
@@ -155,11 +166,20 @@ class _Builder:
             return
         node_end = node.end if end is None else min(end, node.end)
         paras = self.paras(node.start, node_end)
-        if depth <= 2 and node.rank < 2:
+        if (depth <= 2 and node.rank < 2) or (depth == 2 and self.titled_group(node)):
             self.paragraph_items(node, path, label, self.units(node, paras), [], parent_own)
         elif paras or node.inline:
             stop = paras[-1].end if paras else node_end
             self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
+
+    def titled_group(self, node: Node) -> bool:
+        """An item-marked node (`3.`) that is a group: its siblings have children of their
+        own and its marker line is a title standing alone; its paragraphs are items (§2)."""
+        siblings = node.parent.children if node.parent is not None else []
+        if not any(s.children for s in siblings if s is not node):
+            return False
+        head = self.marker_para(node)
+        return head is not None and self.heading_alone(node, head)
 
     def whole(self, node: Node, path: str, label: str, span: Span, parent_own: Span | None) -> None:
         items = self.inline_items(node.body_start, span.end)
@@ -287,7 +307,13 @@ class _Builder:
         if run[0].inline and last_para is not None:
             return last_para.end
         if nxt is None:
-            return node.end
+            # The paragraphs after a group's last list stay its items (§2: `the other
+            # paragraphs stay items`), unless one opens with a marker the outline did not
+            # take (`六、` in a badly laid-out source): then what follows is not known.
+            after = self.o.paras_in(last_para.end, node.end) if last_para is not None else []
+            if last_para is None or any(line_marker(self.text, p) is not None for p in after):
+                return node.end
+            return last_para.end
         carrier = self.o.para_at(nxt.start) if nxt.inline else None
         return carrier.start if carrier is not None else nxt.start
 

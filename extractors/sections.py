@@ -141,6 +141,13 @@ def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
         mostly_work = sig.work >= th["targets_work_share"] and sig.goals < th["plan_goal_share"]
         enumerated = sig.coverage >= th["plan_tasks_coverage"]
         return SectionKind.tasks if mostly_work and enumerated else SectionKind.targets
+    if named == {SectionKind.problems}:
+        # `聚焦短板，全力打造…`: a problems word as the object of work. What most of the
+        # text does decides (§1): a body mostly of demands, few problem words, is tasks.
+        sig = signals(outline, node)
+        if sig.work >= th["problems_work_share"] and sig.density["problems"] < th["problems_density"]:
+            return SectionKind.tasks
+        return SectionKind.problems
     if len(named) == 1:
         return next(iter(named))
     sig = signals(outline, node)

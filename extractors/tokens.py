@@ -28,10 +28,36 @@ def jieba_tables():
 
 
 def tagged_tokens(chunk: str) -> Iterator[tuple[str, str]]:
-    """jieba's (word, tag) pairs of the chunk, spaces left out, as jieba produces them:
-    a stretch between two punctuation marks is segmented only when it is reached."""
+    """jieba's (word, tag) pairs of the chunk, spaces left out, as jieba produces them
+    (but for a modal glued to its neighbour, see `_unglued`): a stretch between two
+    punctuation marks is segmented only when it is reached."""
     jieba, tags = jieba_tables()
-    return ((w, tags.get(w, "x")) for w in jieba.cut(chunk) if not w.isspace())
+    freq = jieba.dt.FREQ
+    for w in jieba.cut(chunk):
+        if w.isspace():
+            continue
+        for part in _unglued(w, freq):
+            yield part, tags.get(part, "x")
+
+
+# The one-character modals jieba glues to a neighbour (`各级领导干部要带头…`, `督查室要…`).
+_GLUED_MODALS = "要须"
+_RARE = 3  # jieba's dictionary holds junk phrases at its floor count (要带头 3, 要从严 3)
+
+
+def _unglued(word: str, freq: dict[str, int]) -> tuple[str, ...]:
+    """`word`, or its pieces with a modal cut off: jieba's HMM makes words up of unknown
+    characters (室要, 要树牢, 党要, 更要) and its dictionary holds rare phrases that open
+    with 要 (要带头); either hides the modal from the rules. A real word (要求, 主要,
+    需要, 要素) is kept, and so is a noun in `之要` (治国之要)."""
+    if len(word) < 2 or (word[0] not in _GLUED_MODALS and word[-1] not in _GLUED_MODALS):
+        return (word,)
+    count = freq.get(word, 0)
+    if word[0] in _GLUED_MODALS and (count == 0 or (count <= _RARE and freq.get(word[1:], 0) > 0)):
+        return (word[0], *_unglued(word[1:], freq)) if count == 0 else (word[0], word[1:])
+    if count == 0 and word[-1] in _GLUED_MODALS and not word.endswith("之" + word[-1]):
+        return (word[:-1], word[-1])
+    return (word,)
 
 
 class LazyTokens:

@@ -29,8 +29,30 @@ DIRECTIVES = [
     "必须全面深化改革，坚持和完善基本经济制度，建立现代产权制度，基本建成法治政府。",
 ]
 
+# A modal jieba glues to its neighbour: a junk dictionary phrase (要带头), words its HMM
+# makes up (督查室要 → 室要, 要树牢), still a modal and a verb (tokens.py `_unglued`).
+GLUED = [
+    "各级领导干部要带头做坚持原则、严守纪律、维护大局、加强团结的模范。",  # pool/cpc14
+    "党员领导干部首先是高级干部要带头学好用好。",  # pool/cpc14
+    "市委督查室要加强跟踪督办，对推进不力的及时通报。",  # tests/data/heldout_speeches/f
+    "各级领导干部要树牢正确政绩观，力戒形式主义、官僚主义，把更多精力放在抓落实上。",
+]
+
+# A modal and an idiom that is a verb: jieba tags 落实 an adjective (贯彻落实) and reads a
+# verb and its object as one idiom (解放思想).
+IDIOMS = [
+    "我们要认真贯彻落实第十次全国对口支援新疆工作会议精神，发挥好援受双方两个积极性。",  # pool/新疆 2026
+    "我国改革已进入攻坚阶段，必须进一步解放思想，全面深化经济体制改革。",  # pool/2013
+    "切实加强和改进各条战线特别是学校的思想政治工作；",  # pool/1987: 特别是 joins, no 是 of a topic
+    # 会同 (jieba: a noun) opens the work (heldout_speeches/n)
+    "市应急管理局要会同有关部门，建立重大事故隐患动态清零机制，对排查出的重大隐患实行挂牌督办。",
+]
+
 # A clause opened by a work verb: work to do, no modal needed.
 WORK = [
+    # … after the date that bounds it (heldout_speeches/i)
+    "3月底前全面推行企业开办“一日办结”；",
+    "上半年实现高频政务服务事项“跨省通办”；",
     "加强事中事后监管，优化公共服务流程。",
     "完善农业支持政策，促进农业发展方式加快转变。",
     "加强工商行政管理和物价管理，严格执行市场管理法规，形成正常的市场秩序。",
@@ -60,10 +82,19 @@ NOTHING_ASKED = [
     "在我们这样一个人口众多的发展中国家，这将是非常了不起的成就。",
     "我们坚定地相信，建设有中国特色的社会主义的道路，必将越走越宽广！",
     "只要我们万众一心，共克时艰，就一定能够实现全年经济社会发展目标。",
+    # a verb's phrase as the subject of 是, and a condition stated (dev 026)
+    "改善民生是经济发展的根本目的。",
+    "没有先进文化的发展，没有全民族文明素质的提高，就不可能真正实现现代化。",
+    # a point of view (从…看) frames what the next clause states (heldout_speeches/n)
+    "从近期全国发生的几起重大事故看，事故背后往往暴露出安全责任悬空、隐患排查走过场等问题。",
+    # a time phrase of looking back is no date of work
+    "五年来，我国经济实力显著增强。",  # pool/gwr_national_2006
+    # a forecast (预计) reports figures, it asks for none (heldout_speeches/f)
+    "预计全年地区生产总值增长5.8%，规上工业增加值增长7.1%，固定资产投资增长6.5%，城乡居民收入稳步增长。",
 ]
 
 
-@pytest.mark.parametrize("sentence", DIRECTIVES + WORK + COMMITMENTS + APPEALS)
+@pytest.mark.parametrize("sentence", DIRECTIVES + GLUED + IDIOMS + WORK + COMMITMENTS + APPEALS)
 def test_sentences_that_ask(sentence):
     assert sentence_asks(sentence) is True
 
@@ -172,3 +203,18 @@ def test_statements_results_and_nouns_ask_for_nothing(sentence):
 @pytest.mark.parametrize("sentence", STILL_DEMANDS)
 def test_demands_sharing_those_words_still_ask(sentence):
     assert sentence_asks(sentence) is True
+
+
+def test_a_glued_modal_is_cut_off_but_real_words_stay_whole():
+    from extractors.tokens import tagged_tokens
+
+    words = [
+        w
+        for w, _tag in tagged_tokens(
+            "各级领导干部要带头落实，市委督查室要督办。治国之要在于安民，主要任务是需要的。"
+        )
+    ]
+    assert words[3:5] == ["要", "带头"]
+    assert "室" in words and words[words.index("室") + 1] == "要"
+    for real in ("之要", "主要", "需要"):
+        assert real in words

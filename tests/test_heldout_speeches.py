@@ -5,8 +5,26 @@ different structure (a county secretary's `一、`/`（一）`/`一是` speech w
 groups; a mayor's `第一，…第五，` speech with inline `一要…三要` lists after the part's
 own text; a `第X个问题` speech with a `目标要求` part of `——` goals). Their gold was
 written by hand from ANNOTATION.md before the extractor was run on them. The first run
-scored req_f1 1.0, specific_f1 0.95, deadline_acc 0.75; the floors sit a little below
-what the extractor reaches now, so a regression on unseen speeches shows here.
+scored req_f1 1.0, specific_f1 0.95, deadline_acc 0.75.
+
+A second set (d–f, written in the next session, gold before the first run): a county
+discipline-commission plenary speech (`（一）` groups of paragraphs, `首先…最后` items), a
+flood-control meeting (`1.` items under a lead-in, an inline `一要…四要` list) and an
+economic-work speech with unnumbered headings. First run: req_f1 0.933, specific_f1 0.930,
+actor_f1 0.885, section_kind_acc 0.9 (modals jieba glued to a neighbour, 县…指挥部各成员单位,
+official names with 和, 预计 forecasts read as work); after general fixes 1.0 / 1.0 / 1.0.
+A third set (g–i: `1.`/`（1）` groups beside a titled group of paragraphs, a `第一，…第三，`
+township speech, a district speech with `聚焦短板` tasks, dated inline items and `——`
+items) first scored req_f1 0.765, specific_f1 0.909; after general fixes 1.0 / 1.0. A fourth
+(j–l: `——` items under `一要`, `第一，` groups with an inline list, `一要…三要` as the
+outermost level) scored 1.0 on every metric at its first run, with no change; so did m, a
+county government work report (review groups, targets paragraph, `（一）` groups of paragraphs).
+n (a long safety speech: an inline `一是…三是` list after `重点是：` beside paragraph items,
+`第一，…第三，` items) first scored req_f1 0.947, specific_f1 0.952, kinds 0.667 (`要会同` read
+as a noun, `从…看，` read as work, 各县（市、区）党委和政府 as one unit); after general fixes 1.0.
+
+The floors sit a little below what the extractor reaches now, so a regression on unseen
+speeches shows here.
 """
 
 from __future__ import annotations
@@ -21,7 +39,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (3, 36, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (14, 114, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t

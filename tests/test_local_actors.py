@@ -80,6 +80,19 @@ def explicit(sentence: str) -> set[ActorCategory]:
         # safety-meeting units (held-out speeches, tests/data/heldout_speeches)
         ("市消防救援支队要深入开展重点场所消防安全检查。", {A.department}),
         ("各类生产经营单位要落实安全生产主体责任。", {A.enterprises_institutions}),
+        # held-out speeches d–f: a body named by its level (县…指挥部) owns the units after it;
+        # an official name with 和; a topic whose predicate noun has its own 的
+        ("县防汛抗旱指挥部各成员单位要各司其职、密切配合，形成工作合力。", {A.department}),
+        ("全县防汛抗旱指挥部要加强会商研判。", {A.department}),
+        ("市人力资源和社会保障局要会同有关部门，确保城镇新增就业3万人以上。", {A.department}),
+        ("市住房和城乡建设局要牵头开展城镇燃气安全排查。", {A.department}),
+        ("镇综治中心要会同派出所、司法所，深入开展矛盾纠纷排查化解。", {A.department}),
+        # 各级党委和政府 (dev_actors: both); so for a named level's party committee and government
+        ("各县（市、区）党委和政府要切实履行安全生产属地管理责任。", {A.party_committee, A.lower_government}),
+        (
+            "各乡镇主要负责同志是本辖区防汛工作的第一责任人，要亲自研究部署、亲自检查落实。",
+            {A.principal},
+        ),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:

@@ -166,12 +166,16 @@ def test_sub_heading_lines_head_the_paragraph_below():
 
 
 def test_hard_wrapped_requirement_keeps_exact_offsets():
-    body = "要加快建设现代化产业体系推动传统产业转型升级培育壮大新兴产业和未来产业" * 2 + "。"
-    wrapped = "\n".join(body[i : i + 20] for i in range(0, len(body), 20))
-    text = "一、重点工作\n（一）建设产业体系\n" + "\n\n".join([wrapped] * 4) + "\n"
+    # four different paragraphs (a paragraph repeating the one before it is a copy, no item)
+    bodies = [
+        f"要加快建设现代化产业体系推动{field}转型升级培育壮大新兴产业和未来产业" * 2 + "。"
+        for field in ("传统产业", "制造业", "服务业", "农业")
+    ]
+    wrapped = ["\n".join(body[i : i + 20] for i in range(0, len(body), 20)) for body in bodies]
+    text = "一、重点工作\n（一）建设产业体系\n" + "\n\n".join(wrapped) + "\n"
     result = extract(text)
     assert [r.path for r in result.requirements] == ["1.1.1", "1.1.2", "1.1.3", "1.1.4"]
-    for r in result.requirements:
+    for r, body in zip(result.requirements, bodies, strict=True):
         assert r.text == text[r.char_start : r.char_end]
         assert r.heading == body
         assert "\n" in r.text

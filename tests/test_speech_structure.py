@@ -332,3 +332,92 @@ def test_a_list_of_reasons_inside_an_item_is_no_list_of_requirements():
         ("1.1.2.1", "建立联席会议制度；"),
         ("1.1.2.2", "定期通报工作进展。"),
     ]
+
+
+# -- held-out speeches g–i (tests/data/heldout_speeches), one class a test -------------
+
+
+def test_a_problems_word_as_the_object_of_work_heads_a_tasks_section():
+    # `聚焦短板` names the problems the work is about; most of the text asks (§1).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、客观分析存在的突出问题\n"
+        "对照先进地区，我区还存在不少差距。一是审批环节多、时限长。二是涉企检查过多过频。\n"
+        "二、聚焦短板，全力打造一流营商环境\n"
+        "（一）规范涉企执法检查。各执法部门要全面推行“双随机、一公开”监管，严格控制检查频次。"
+        "对同一企业的多项检查，原则上要合并进行。区司法局要加强行政执法监督，9月底前完成涉企行政执法案卷评查。\n"
+        "（二）强化惠企政策兑现。各部门要全面梳理惠企政策，编制政策清单，主动推送到企业。"
+        "区财政局要优化资金拨付流程，确保奖补资金及时足额兑现。\n"
+    )
+    assert kinds(text) == [("1", "problems"), ("2", "tasks")]
+    assert [p for p, _ in reqs(text)] == ["2.1", "2.2"]
+
+
+def test_an_inline_list_of_dated_work_opens_items():
+    # Each member opens with its date (`3月底前…`, `上半年…`): the work comes after it.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、全力打造一流营商环境\n"
+        "（一）提升政务服务效能。区行政审批局要牵头，重点抓好三件事：一是3月底前全面推行企业开办“一日办结”；"
+        "二是上半年实现高频政务服务事项“跨省通办”；三是年内建成区级政务服务中心“综合窗口”。\n"
+        "（二）规范涉企执法检查。各执法部门要严格控制检查频次。\n"
+    )
+    got = extract(text).requirements
+    assert [(r.path, r.deadline) for r in got] == [
+        ("1.1.1", "3月底前"),
+        ("1.1.2", "上半年"),
+        ("1.1.3", "年内"),
+        ("1.2", None),
+    ]
+
+
+def test_a_titled_group_beside_groups_with_items_has_paragraph_items():
+    # `3.` is a group like `1.` and `2.` (they have `（1）` items); its title stands alone,
+    # so each paragraph under it is an item (§2), not one requirement.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、突出重点，全面提升组织工作质量\n"
+        "1. 建设高素质干部队伍\n"
+        "（1）树立正确用人导向。各级党委（党组）要坚持新时代好干部标准。\n"
+        "（2）加强年轻干部培养。市委组织部要制定年轻干部培养计划。\n"
+        "2. 深入实施人才强市战略\n"
+        "要聚焦主导产业发展需求，完善人才引进、培养、使用、评价、激励机制，打造近悦远来的人才生态。\n"
+        "各级党委（党组）书记要当好人才工作的“第一责任人”，企事业单位要落实人才工作主体责任。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2.1", "1.2.2"]
+
+
+def test_paragraphs_after_a_groups_last_list_stay_its_items():
+    # dev 026 (2010 report), shortened: the list hangs under its lead paragraph; the
+    # paragraphs after its last member are items of the group (§2), not part of `三是`.
+    text = (
+        "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n"
+        "一、2010年主要任务\n"
+        "（一）全面实施科教兴国战略和人才强国战略\n"
+        "教育、科技和人才，是国家强盛、民族振兴的基石，也是综合国力的重要体现。\n"
+        "优先发展教育事业。强国必先强教。只有一流的教育，才能培养一流人才，建设一流国家。\n"
+        "一是推进教育改革。要解放思想，大胆突破，勇于创新，鼓励试验。\n"
+        "二是促进义务教育均衡发展。在合理布局的基础上，加快推进中西部农村初中校舍改造。\n"
+        "三是继续加强职业教育。以就业为目标，整合教育资源，改进教学方式。\n"
+        "大力发展科学技术。要认真贯彻自主创新的方针，全面推进创新型国家建设。\n"
+        "加快人才资源开发。人才是第一资源。要统筹推进各类人才队伍建设。\n"
+    )
+    # the first paragraph asks nothing: no item, its place kept (1.1.1)
+    assert [p for p, _ in reqs(text)] == ["1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.3", "1.1.4"]
+
+
+def test_a_paragraph_repeating_the_text_before_it_is_no_item_of_its_own():
+    # dev 026: the source has `四是…` inline after `三是…` and then the same text again on
+    # its own line; the copy gives no item, and the paragraphs after keep their numbers.
+    item4 = "四是加强风险管理，提高金融监管有效性。探索建立宏观审慎管理制度，防范各类金融风险。"
+    text = (
+        "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n"
+        "一、2010年主要任务\n"
+        "（一）提高宏观调控水平\n"
+        "要继续实施积极的财政政策和适度宽松的货币政策，保持政策的连续性和稳定性。\n"
+        "继续实施适度宽松的货币政策。一是保持货币信贷合理充裕。\n"
+        "二是优化信贷结构。落实有保有控的信贷政策。\n"
+        "三是积极扩大直接融资。完善多层次资本市场体系。" + item4 + "\n" + item4 + "\n"
+        "积极扩大居民消费需求。继续提高农民收入、企业退休人员基本养老金。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.2.4", "1.1.3"]
