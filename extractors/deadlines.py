@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.directives import sentence_asks
 from extractors.text import Span
+from extractors.tokens import tagged_tokens
 from schemas import DeadlineBasis
 
 _SENTENCE_END = "。！？!?；;\n"
@@ -102,16 +103,40 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers) and not sentence_asks(text[s:e]):
-        return False  # 2021年，我们已经提拔… (对已签约项目，要…年底前开工: a demand)
+    if any(w in text[s:e] for w in c.past_markers) and (
+        not sentence_asks(text[s:e])
+        or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+    ):
+        return (
+            False  # 2021年，我们已经提拔…; 已进入汛前准备的关键时期 (对已签约项目，要…年底前开工: a demand)
+        )
     resolved = resolve_deadline(phrase, year)
     if year and resolved and resolved.year < year:
         return False  # a year before the speech's own is history
+    # 汛前完成检修 bounds work; 做好汛前各项准备 names the preparations (an attribute)
+    if _SEASON.fullmatch(phrase):
+        return after.startswith(tuple(c.year_openers)) or _verb_next(after)
     # 办好二〇〇八年奥运会, 1999年将在昆明举办的…: a bare year names or dates an event
     # unless framed (到2030年) or opening a clause of work (2030年，…  2030年要…).
     if re.fullmatch(r"[\d\s]+年|[一二三四五六七八九〇零○]{4}年", phrase):
         return framed or after.startswith(tuple(c.year_openers))
     return True
+
+
+_SEASON = re.compile(r"(?:主)?汛期?前|(?:春节|元旦|国庆节?|中秋节?)前")
+
+
+def _verb_next(after: str) -> bool:
+    """A verb comes next, and not one of an attribute (`汛前准备的关键时期`)."""
+    toks = list(tagged_tokens(after[:10]))
+    return bool(toks) and toks[0][1].startswith("v") and (len(toks) < 2 or toks[1][0] != "的")
+
+
+def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:
+    """The clause (between commas) that holds text[start:end], within the sentence s..e."""
+    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
+    right = [i for i in (text.find(mark, end, e) for mark in "，,；;：:") if i >= 0]
+    return text[max(left + 1, s) : min(right, default=e)]
 
 
 def _strength(text: str, m: re.Match[str], area: Span) -> int:

@@ -136,6 +136,8 @@ def sentence_asks(sentence: str) -> bool:
         j = _skip_adverbs(clause, _skip_time(clause, 0))
         if not clause.has(j):
             continue
+        if clause.has(0) and clause[0][0] in _NEGATIONS:
+            break  # `不担当不作为，…`: a failing named, no work asked
         word, tag = clause[j]
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
@@ -153,6 +155,8 @@ def sentence_asks(sentence: str) -> bool:
             break  # a subject opens the sentence: only modals make it a directive
     return False
 
+
+_NEGATIONS = ("不", "没", "未", "无")
 
 # `从…看`, `就…而言`: a clause framing a point of view.
 _VIEWPOINT_ENDS = ("看", "来看", "上看", "而言", "来说", "看来")

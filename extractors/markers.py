@@ -134,10 +134,15 @@ def continuations(text: str, first: Marker, para: Span) -> list[Marker]:
     out: list[Marker] = []
     want = first.ordinal + 1
     for hit in _inline_hits(text, first.family, first.end, para.end):
-        if hit.ordinal == want:
+        if hit.ordinal == want or _closes([first, *out], hit):
             out.append(hit)
             want += 1
     return out
+
+
+def _closes(run: list[Marker], hit: Marker) -> bool:
+    """`最后，` (ordinal 0: "next") ends a numbered word sequence (`首先，…其次，…最后，…`)."""
+    return hit.ordinal == 0 and run[-1].ordinal > 0
 
 
 def inline_list(text: str, start: int, end: int) -> list[Marker]:
@@ -153,7 +158,7 @@ def inline_list(text: str, start: int, end: int) -> list[Marker]:
         for hit in _inline_hits(text, fam, start, end):
             if hit.ordinal == 1 and (not run or len(run) < 2):
                 run = [hit]
-            elif run and hit.ordinal == run[-1].ordinal + 1:
+            elif run and (hit.ordinal == run[-1].ordinal + 1 or _closes(run, hit)):
                 run.append(hit)
         if len(run) >= 2 and (not best or run[0].start < best[0].start):
             best = run

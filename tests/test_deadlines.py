@@ -58,6 +58,8 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         ("过渡期内，要严格落实摘帽不摘责任的要求。", "过渡期内", None),
         # a date gives the bound before a named period that bounds as visibly (dev 016)
         ("“十五五”时期主要目标任务。到2030年，经济实力大幅跃升。", "2030年", date(2030, 12, 31)),
+        # a season the work must precede (held-out o, b): as written, no date
+        ("县农业农村局要健全监测预警体系，汛前完成农田水利设施检修。", "汛前", None),
         # a count of months needs the speech's date, which is not known: no date
         ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
     ],
@@ -73,6 +75,8 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         "今年预算安排教育支出增长5%。",  # dates an amount
         "今年中央预算内投资拟安排7350亿元。",  # a planned amount (ANNOTATION.md §4: 今年拟安排…亿元)
         "今年就业形势依然严峻，工作上不能有丝毫松懈。",  # dates a situation
+        "全力做好汛前各项准备。",  # a season in a name of work (an attribute), no bound
+        "当前已进入汛前准备的关键时期，各乡镇要抓紧抓实各项准备工作。",  # dates a situation
         "深入实施制造业三年行动，推动产业升级。",  # a programme's name
         "办好二〇〇八年奥运会、残奥会和二〇一〇年世博会。",  # dates in names of events
         "2021年，我们已经提拔使用驻村干部XX人。",  # what was done

@@ -85,6 +85,11 @@ NOTHING_ASKED = [
     # a verb's phrase as the subject of 是, and a condition stated (dev 026)
     "改善民生是经济发展的根本目的。",
     "没有先进文化的发展，没有全民族文明素质的提高，就不可能真正实现现代化。",
+    # seeing and judging (应该看到, 就要看), a failing named (不担当不作为): dev 105
+    "应该看到，在党长期执政条件下，各种弱化党的先进性、损害党的纯洁性的因素无时不有。",
+    "不担当不作为，不仅成不了事，而且注定坏事、贻误大事。",
+    # what can be (应该而且一定能够): confidence, no work (pool/cpc19)
+    "当代中国共产党人和中国人民应该而且一定能够担负起新的文化使命，在实践创造中进行文化创造。",
     # a point of view (从…看) frames what the next clause states (heldout_speeches/n)
     "从近期全国发生的几起重大事故看，事故背后往往暴露出安全责任悬空、隐患排查走过场等问题。",
     # a time phrase of looking back is no date of work

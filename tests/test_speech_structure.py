@@ -421,3 +421,17 @@ def test_a_paragraph_repeating_the_text_before_it_is_no_item_of_its_own():
         "积极扩大居民消费需求。继续提高农民收入、企业退休人员基本养老金。\n"
     )
     assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2.1", "1.1.2.2", "1.1.2.3", "1.1.2.4", "1.1.3"]
+
+
+def test_an_inline_first_next_last_sequence_opens_items():
+    # held-out p: `首先，…；其次，…；最后，…` inside a paragraph item are its list (§1 item
+    # markers), `最后` closing the numbered words.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、聚焦关键环节，加快建设区域科技创新中心\n"
+        "要着力强化企业创新主体地位。首先，要实施高新技术企业倍增计划，市科技局要建立高新技术企业培育库；"
+        "其次，要支持龙头企业牵头组建创新联合体，承担重大科技攻关任务；最后，要落实研发费用加计扣除等政策，"
+        "市税务局要确保政策应享尽享。\n"
+        "要着力集聚创新人才。各县（市、区）要落实人才引进政策，为高层次人才提供住房、子女入学等保障。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.1.3", "1.2"]
