@@ -5,14 +5,18 @@ read by RapidOCR (`rapidocr`, PP-OCRv6 small det/rec models shipped inside its w
 nothing is downloaded: the engine is given the packaged files, and their absence is
 an `unsupported` error, not a download). Chosen over Debian's tesseract-ocr-chi-sim
 on the seed speech's first page at 300 dpi: 3 characters wrong of 2,562 in 20 s,
-against 46 (平→乎, 肯→表, half-width punctuation) in 55 s.
+against 46 (平→乎, 肯→表, half-width punctuation) in 55 s. Its per-line direction
+classifier is off: on upright scans it turned whole lines 180° (the seed's page 1 lost a
+line, read as "：局局", at 150 and 300 dpi); a page read under LOW_CONFIDENCE is read
+again turned 180° instead (a sheet fed upside down), and the better reading kept.
 
 OCR gives line boxes. The page's skew (a scan is rarely straight) is the median
 slope of its lines; boxes are turned back by it, boxes on one baseline joined left to
 right, lines read top to bottom, and their left/right edges put in one frame for
-every page (0 = the page's text left edge, 1000 = its right edge), so
-`readers.rejoin_lines` can tell paragraphs by indent and short last lines as it does
-for a PDF's text layer. Quote marks read the wrong way round are turned back
+every page (0 = the page's text left edge, 1000 = its right edge; tops in the same
+unit), so `readers.rejoin_lines` tells paragraphs by indent, where lines stop and the
+space between them, in the text's own em, as it does for a PDF's text layer: the same
+at any resolution. Quote marks read the wrong way round are turned back
 (`fix_quotes`). The decoded text is the OCR text; offsets index it. Each
 page's confidence (the mean of its lines' recognition scores, weighted by
 characters) is kept in `Decoded.page_confidence`; pages under LOW_CONFIDENCE are
@@ -39,7 +43,7 @@ INSTALL_HINT = "install the OCR extra: pip install 'speechtasks[ocr]' (`make ins
 MAX_OCR_PAGES = 60
 LOW_CONFIDENCE = 0.90  # a clean scan reads at ≥ 0.99; under 0.9 a page deserves a look
 DPI_MIN, DPI_MAX, DPI_DEFAULT = 150, 300, 200
-_MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx", "ch_ppocr_mobile_v2.0_cls_mobile.onnx")
+_MODELS = ("PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx")
 
 
 def available() -> bool:
@@ -58,8 +62,8 @@ def _engine() -> Any:
     import rapidocr
 
     models = Path(rapidocr.__file__).parent / "models"
-    det, rec, cls = (models / name for name in _MODELS)
-    missing = [p.name for p in (det, rec, cls) if not p.is_file()]
+    det, rec = (models / name for name in _MODELS)
+    missing = [p.name for p in (det, rec) if not p.is_file()]
     if missing:  # never let the engine fetch them
         raise DecodeError(
             "unsupported", f"rapidocr's packaged models are missing ({', '.join(missing)}): {INSTALL_HINT}"
@@ -67,9 +71,11 @@ def _engine() -> Any:
     engine = rapidocr.RapidOCR(
         params={
             "Global.log_level": "error",
+            # No per-line direction classifier: it turned whole lines of upright scans
+            # 180° (read as "：局局", score 0.5); a page upside down is turned as a whole.
+            "Global.use_cls": False,
             "Det.model_path": str(det),
             "Rec.model_path": str(rec),
-            "Cls.model_path": str(cls),
         }
     )
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -96,19 +102,20 @@ def _skew(boxes: list[Box]) -> float:
     return statistics.median(slopes) if slopes else 0.0
 
 
-def page_lines(boxes: list[Box]) -> list[PdfLine]:
-    """A page's boxes → its lines, top to bottom, in the 0-1000 frame of its text's left/right edges."""
+def page_lines(boxes: list[Box], page: int | None = None) -> list[PdfLine]:
+    """A page's boxes → its lines, top to bottom, in the 0-1000 frame of its text's left/right
+    edges (tops too, measured from the page's first line in the same unit)."""
     if not boxes:
         return []
     angle = _skew(boxes)
     cos, sin = math.cos(angle), math.sin(angle)
-    placed = []  # (y centre, height, x0, x1, text) in the page's straightened frame
+    placed = []  # (y centre, height, x0, x1, text, top) in the page's straightened frame
     for b in boxes:
         xs = [x * cos + y * sin for x, y in b.corners]
         ys = [-x * sin + y * cos for x, y in b.corners]
-        placed.append(((min(ys) + max(ys)) / 2, max(ys) - min(ys), min(xs), max(xs), b.text))
+        placed.append(((min(ys) + max(ys)) / 2, max(ys) - min(ys), min(xs), max(xs), b.text, min(ys)))
     placed.sort()
-    rows: list[list[tuple[float, float, float, float, str]]] = []
+    rows: list[list[tuple[float, float, float, float, str, float]]] = []
     for item in placed:
         if rows and abs(item[0] - rows[-1][0][0]) < 0.5 * min(item[1], rows[-1][0][1]):
             rows[-1].append(item)
@@ -116,15 +123,17 @@ def page_lines(boxes: list[Box]) -> list[PdfLine]:
             rows.append([item])
     left = min(p[2] for p in placed)
     right = max(p[3] for p in placed)
+    first = min(p[5] for p in placed)
     scale = 1000 / (right - left) if right > left else 1.0
     lines = []
     for row in rows:
         row.sort(key=lambda p: p[2])
         text = ""
-        for _, _, _, _, piece in row:
+        for _, _, _, _, piece, _ in row:
             gap = " " if text and text[-1].isascii() and text[-1].isalnum() and piece[:1].isascii() else ""
             text += gap + piece.strip()
-        lines.append(PdfLine(text, (row[0][2] - left) * scale, (max(p[3] for p in row) - left) * scale))
+        x0, x1 = (row[0][2] - left) * scale, (max(p[3] for p in row) - left) * scale
+        lines.append(PdfLine(text, x0, x1, page, (min(p[5] for p in row) - first) * scale))
     return lines
 
 
@@ -139,6 +148,19 @@ def fix_quotes(paragraph: str) -> str:
         return paragraph
     turn = iter("“”" * (len(marks) // 2))
     return _QUOTES.sub(lambda _m: next(turn), paragraph)
+
+
+_HALF_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_HALF_BY_HAN = re.compile(
+    r"\((?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\)|(?<=[\u4e00-\u9fff])[,:;!?]|[,:;!?](?=[\u4e00-\u9fff])"
+)
+
+
+def fix_punctuation(paragraph: str) -> str:
+    """Chinese text sets its signs full width; OCR reads some half width. A bracket opening on
+    (closing after) a Chinese character, or a comma, colon, semicolon, ! or ? next to one, is
+    made full width: "党委(党组）" → "党委（党组）"; "1,000" and "(GDP)" stay."""
+    return _HALF_BY_HAN.sub(lambda m: _HALF_WIDTH[m.group()], paragraph)
 
 
 def page_confidence(boxes: list[Box]) -> float | None:
@@ -172,6 +194,19 @@ def read_boxes(image: Any) -> list[Box]:
     ]
 
 
+def read_page(image: Any) -> list[Box]:
+    """OCR one page; a page read under LOW_CONFIDENCE is read again turned 180° (a sheet fed
+    upside down), and the better reading kept."""
+    boxes = read_boxes(image)
+    first = page_confidence(boxes)
+    if first is None or first >= LOW_CONFIDENCE:
+        return boxes
+    import numpy as np
+
+    turned = read_boxes(np.ascontiguousarray(image[::-1, ::-1]))
+    return turned if (page_confidence(turned) or 0.0) > first else boxes
+
+
 def decode_scanned_pdf(raw: bytes) -> Decoded:
     """OCR a PDF without a text layer: its text, paragraphs rebuilt; `encoding` is `ocr:rapidocr`."""
     if not available():
@@ -192,15 +227,15 @@ def decode_scanned_pdf(raw: bytes) -> Decoded:
             )
         lines: list[PdfLine] = []
         confidence: list[float | None] = []
-        for page in pdf:
+        for number, page in enumerate(pdf):
             scale = _scan_dpi(page, pdfium_c) / 72
             image = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("RGB"))
-            boxes = read_boxes(image)
-            lines.extend(page_lines(boxes))
+            boxes = read_page(image)
+            lines.extend(page_lines(boxes, number))
             confidence.append(page_confidence(boxes))
     finally:
         pdf.close()
-    text = "\n".join(fix_quotes(p) for p in rejoin_lines(lines).split("\n"))
+    text = "\n".join(fix_quotes(fix_punctuation(p)) for p in rejoin_lines(lines).split("\n"))
     if not text.strip():
         raise DecodeError("no-text-layer", "the PDF has no text layer and OCR found no text in it")
     return Decoded(text + "\n", f"ocr:{ENGINE}", sha, page_confidence=tuple(confidence))

@@ -5,7 +5,9 @@ runs of text. `ofdkit` (standard library only) reads the package, templates and
 composite units and gives each run with its position (millimetres from the page's
 top left, `y` the baseline); here runs on one baseline become a line, left to right,
 lines go top to bottom, and `readers.rejoin_lines` rebuilds paragraphs from their
-left and right edges as it does for a PDF's text layer. A line whose first run is
+left and right edges and baselines as it does for a PDF's text layer (a line's right
+edge is its text's length in ems: where Western signs make that uncertain, a line that
+could reach the margin counts as full). A line whose first run is
 blank starts that far in (some writers put a paragraph's indent in spaces, not in
 its position).
 """
@@ -19,14 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.decoded import MAX_PDF_PAGES, Decoded, DecodeError
-from extractors.readers import PdfLine, check_zip, rejoin_lines
+from extractors.readers import PdfLine, check_zip, ems, rejoin_lines
 
 INSTALL_HINT = "install the OFD extra: pip install 'speechtasks[ofd]' (`make install` has it)"
-
-
-def _span(text: str) -> float:
-    """A run's length in ems: a Chinese character or full-width sign 1, an ASCII character ½."""
-    return sum(0.5 if c.isascii() else 1.0 for c in text)
 
 
 @dataclass
@@ -38,8 +35,8 @@ class _Piece:
     def split(self, x: float, em: float) -> tuple[_Piece, _Piece]:
         """Cut before the character whose middle is past `x` (characters one em apart)."""
         k, at = 0, self.x
-        while k < len(self.text) and at + _span(self.text[k]) * em / 2 < x:
-            at += _span(self.text[k]) * em
+        while k < len(self.text) and at + ems(self.text[k]) * em / 2 < x:
+            at += ems(self.text[k]) * em
             k += 1
         return _Piece(self.x, at - self.x, self.text[:k]), _Piece(
             at, self.width - (at - self.x), self.text[k:]
@@ -55,10 +52,10 @@ def _line(runs: list[Any], em: float) -> PdfLine | None:
     line's text is."""
     pieces: list[_Piece] = []
     for r in runs:
-        own = _span(r.text) * em
+        own = ems(r.text) * em
         piece = _Piece(r.x, r.width if 0 < r.width < 1.5 * own else own, r.text)
         for i, p in enumerate(pieces):
-            if p.text.strip() and p.x + 0.3 * em < r.x < p.x + _span(p.text) * em - 0.3 * em:
+            if p.text.strip() and p.x + 0.3 * em < r.x < p.x + ems(p.text) * em - 0.3 * em:
                 head, tail = p.split(r.x, em)
                 tail.x = r.x + piece.width
                 pieces[i : i + 1] = [head, piece, tail]
@@ -73,16 +70,21 @@ def _line(runs: list[Any], em: float) -> PdfLine | None:
     lead = len(text) - len(text.lstrip())
     # Blank runs at the text's own start: an indent made of spaces (they count as ½ em each).
     x0 = left + lead * em / 2 if lead and pieces[0].x >= left - 0.1 * em else left
-    return PdfLine(text.replace("\xa0", " "), x0, left + _span(text.rstrip()) * em)
+    return PdfLine(text.replace("\xa0", " "), x0, left + ems(text.rstrip()) * em)
 
 
-def page_lines(runs: Sequence[Any]) -> list[PdfLine]:
-    """A page's text runs (`.text`, `.x`, `.y` baseline, `.width`) → its lines, top to bottom."""
+def _western(text: str) -> int:
+    return sum(1 for c in text if c.isascii() and not c.isspace())
+
+
+def page_lines(runs: Sequence[Any], page: int | None = None) -> list[PdfLine]:
+    """A page's text runs (`.text`, `.x`, `.y` baseline, `.width`) → its lines, top to bottom
+    (`top`: the baseline, which spaces lines as their tops do)."""
     runs = [r for r in runs if r.text]
-    long_runs = [r for r in runs if _span(r.text.strip()) >= 10 and r.width > 0]
     if not any(r.text.strip() for r in runs):
         return []
-    em = statistics.median(r.width / _span(r.text) for r in long_runs) if long_runs else 3.5
+    long_runs = [r for r in runs if ems(r.text.strip()) >= 10 and r.width > 0]
+    em = statistics.median(r.width / ems(r.text) for r in long_runs) if long_runs else 3.5
     ordered = sorted(enumerate(runs), key=lambda ir: (ir[1].y, ir[0]))
     rows: list[list[tuple[int, Any]]] = []
     for item in ordered:
@@ -95,12 +97,25 @@ def page_lines(runs: Sequence[Any]) -> list[PdfLine]:
         row.sort(key=lambda ir: (round(ir[1].x / (0.1 * em)), ir[0]))  # same place: the file's order
         line = _line([r for _, r in row], em)
         if line is not None:
-            lines.append(line)
-    # Lengths in ems overshoot where narrow signs (quotes, digits) were counted full: a line
-    # reaching past the page's usual right edge is a full line, and ends there.
-    right = statistics.quantiles([ln.x1 for ln in lines], n=4)[2] if len(lines) >= 4 else None
-    if right is not None:
-        lines = [PdfLine(ln.text, ln.x0, min(ln.x1, right)) for ln in lines]
+            lines.append(PdfLine(line.text, line.x0, line.x1, page, row[0][1].y))
+    # A line's length in ems is exact for Chinese characters; Western letters and digits
+    # (counted ½ em) take up to ≈ 0.8 em with the space set around them. The right edge is
+    # where lines of Chinese characters alone usually end; a line that reaches it, or could
+    # with its Western signs that wide, is a full line and ends there.
+    plain = [ln.x1 for ln in lines if not _western(ln.text)]
+    ends = plain if len(plain) >= 4 else [ln.x1 for ln in lines]
+    if len(ends) >= 4:
+        right = statistics.quantiles(ends, n=4)[2]
+        lines = [
+            PdfLine(
+                ln.text,
+                ln.x0,
+                right if ln.x1 + 0.3 * em * _western(ln.text) >= right else ln.x1,
+                ln.page,
+                ln.top,
+            )
+            for ln in lines
+        ]
     return lines
 
 
@@ -117,8 +132,8 @@ def decode_ofd(raw: bytes) -> Decoded:
             if len(doc.pages) > MAX_PDF_PAGES:
                 raise DecodeError("too-large", f"{len(doc.pages)} pages (limit {MAX_PDF_PAGES})")
             lines: list[PdfLine] = []
-            for page in doc.pages:
-                lines.extend(page_lines(page.runs))
+            for number, page in enumerate(doc.pages):
+                lines.extend(page_lines(page.runs, number))
             title = (doc.info.title or "").strip() or None
     except DecodeError:
         raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 import zlib
@@ -271,9 +272,14 @@ _PAGE_NUMBER = re.compile(r"^\s*[-—–－]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*
 
 @dataclass(frozen=True)
 class PdfLine:
+    """One printed line. Positions are in any unit, the same for every line of a page; `page`
+    counts from 0. A line without `x0`/`x1` is rejoined by its text alone."""
+
     text: str
     x0: float | None = None  # left edge on the page
     x1: float | None = None  # right edge on the page
+    page: int | None = None
+    top: float | None = None  # top edge on the page, in the unit of x0/x1 (growing down the page)
 
 
 def ends_sentence(line: str) -> bool:
@@ -283,42 +289,96 @@ def ends_sentence(line: str) -> bool:
     return s.endswith(_SENTENCE_DONE)
 
 
+def ems(text: str) -> float:
+    """Printed length in ems: a Chinese character or full-width sign 1, an ASCII character ½."""
+    return sum(0.5 if c.isascii() else 1.0 for c in text)
+
+
+_DIGITS = re.compile(r"\d+")
+# What a line cannot break inside: opening signs, a Western word or number (or one character),
+# closing signs.
+_FIRST_PIECE = re.compile(
+    r"\s*[“‘「『（(《〈]*(?:[A-Za-z0-9][\w.,%/:+-]*|\S)[，。、；：！？,.;:!?”’」』）)》%…]*"
+)
+
+
+def drop_page_furniture(lines: Sequence[PdfLine]) -> list[PdfLine]:
+    """The lines without blank ones, page numbers (`- 3 -`, `第3页`) and running heads or feet:
+    a page's first (last) line whose text, numbers aside, opens (closes) at least two other
+    pages and at least half of them."""
+    lines = [x for x in lines if x.text.strip() and not _PAGE_NUMBER.match(x.text)]
+    pages: dict[int, list[int]] = {}
+    for i, x in enumerate(lines):
+        if x.page is not None:
+            pages.setdefault(x.page, []).append(i)
+    if len(pages) < 3:
+        return list(lines)
+    furniture: set[int] = set()
+    for end in (0, -1):
+        ends = [idx[end] for idx in pages.values()]
+        keys = [_DIGITS.sub("#", lines[i].text.strip()) for i in ends]
+        for i, key in zip(ends, keys, strict=True):
+            if keys.count(key) >= max(3, (len(pages) + 1) // 2):
+                furniture.add(i)
+    return [x for i, x in enumerate(lines) if i not in furniture]
+
+
 def rejoin_lines(lines: Sequence[PdfLine | str]) -> str:
     """Join hard-wrapped lines into paragraphs, one a line.
 
     Without geometry: a line that does not end a sentence continues the paragraph,
     unless the next line opens an outline marker (`一、`, `（二）`, `第三，`, `1.`).
-    With geometry (pdf): a new paragraph is an indented line, or follows a line that
-    stopped short of the right margin; a sentence end at the margin only ends the
-    paragraph when the layout does not indent its paragraphs.
+    With geometry (pdf, OCR, OFD), measured in the text's own em (the median width of a
+    character), so the same at any resolution: a new paragraph is an indented line, or
+    follows a line that stopped where the new line's first word would still have fit, or a
+    wider gap than the page's
+    usual line spacing; a line that fills the line continues its paragraph, on the next page
+    too, even after a sentence end (inside a paragraph a line ends on `。` or `；` far
+    more often than a paragraph's last line exactly fills the line), unless the next line
+    opens an outline marker. Page numbers and running heads are dropped first.
     """
-    items = [PdfLine(x) if isinstance(x, str) else x for x in lines]
-    items = [x for x in items if x.text.strip() and not _PAGE_NUMBER.match(x.text)]
+    items = drop_page_furniture([PdfLine(x) if isinstance(x, str) else x for x in lines])
     geo = [x for x in items if x.x0 is not None and x.x1 is not None]
+    widths = sorted((x.x1 - x.x0) / ems(x.text.strip()) for x in geo if ems(x.text.strip()) >= 4)  # type: ignore[operator]
+    em = widths[len(widths) // 2] if widths else 12.0
     left = min((x.x0 for x in geo), default=0.0)  # type: ignore[type-var]
-    right = max((x.x1 for x in geo), default=0.0)  # type: ignore[type-var]
-    em = max(((x.x1 - x.x0) / len(x.text.strip()) for x in geo), default=12.0)  # type: ignore[operator]
-    indents = any(x.x0 > left + em for x in geo)  # type: ignore[operator]
+    ends = sorted(x.x1 for x in geo)  # type: ignore[type-var]
+    # The right margin: where most lines end (a stray long line does not move it).
+    right = ends[int(0.9 * (len(ends) - 1))] if ends else 0.0
+    steps = sorted(
+        b.top - a.top  # type: ignore[operator]
+        for a, b in itertools.pairwise(items)
+        if a.page == b.page and a.page is not None and a.top is not None and b.top is not None
+    )
+    step = steps[len(steps) // 2] if steps else None
 
     def indented(x: PdfLine) -> bool:
         return x.x0 is not None and x.x0 > left + em
 
-    def short(x: PdfLine) -> bool:
-        return x.x1 is not None and x.x1 < right - 3 * em
+    def short(a: PdfLine, b: PdfLine) -> bool:
+        """`a` stopped early: the first piece of `b` would have fit after it (¾ em to spare)."""
+        m = _FIRST_PIECE.match(b.text)
+        piece = ems(m.group().strip()) if m else 1.0
+        return a.x1 is not None and a.x1 < right - (piece + 0.75) * em
+
+    def gap(a: PdfLine, b: PdfLine) -> bool:
+        """Further below the line before than the page's usual line spacing (a paragraph's space)."""
+        if step is None or a.page != b.page or a.top is None or b.top is None:
+            return False
+        return b.top - a.top > step + 0.5 * em
 
     paragraphs: list[str] = []
     prev: PdfLine | None = None
     for line in items:
         text = line.text.strip()
+        opens = bool(_MARKER_START.match(text))
         if prev is None:
             new_para = True
         elif prev.x1 is None or line.x0 is None:
-            new_para = ends_sentence(prev.text) or bool(_MARKER_START.match(text))
+            new_para = ends_sentence(prev.text) or opens
         else:
             new_para = (
-                indented(line)
-                or short(prev)
-                or (ends_sentence(prev.text) and (not indents or bool(_MARKER_START.match(text))))
+                indented(line) or short(prev, line) or gap(prev, line) or (ends_sentence(prev.text) and opens)
             )
         if new_para:
             paragraphs.append(text)
@@ -328,9 +388,9 @@ def rejoin_lines(lines: Sequence[PdfLine | str]) -> str:
     return "\n".join(paragraphs)
 
 
-def _pdf_lines(page: object) -> Iterable[PdfLine]:
+def _pdf_lines(page: object, number: int) -> Iterable[PdfLine]:
     for ln in page.extract_text_lines(keep_blank_chars=False):  # type: ignore[attr-defined]
-        yield PdfLine(ln["text"], ln["x0"], ln["x1"])
+        yield PdfLine(ln["text"], ln["x0"], ln["x1"], number, ln["top"])
 
 
 def decode_pdf(raw: bytes) -> Decoded:
@@ -345,8 +405,8 @@ def decode_pdf(raw: bytes) -> Decoded:
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise DecodeError("too-large", f"{len(pdf.pages)} pages (limit {MAX_PDF_PAGES})")
             lines: list[PdfLine] = []
-            for page in pdf.pages:
-                lines.extend(_pdf_lines(page))
+            for number, page in enumerate(pdf.pages):
+                lines.extend(_pdf_lines(page, number))
                 page.close()  # drop the page's parsed objects: memory stays one page deep
             meta_title = (pdf.metadata or {}).get("Title")
     except DecodeError:

@@ -16,8 +16,10 @@ Needs: LibreOffice (`soffice`), poppler-utils (`pdftoppm`), img2pdf (Debian pack
   .venv/bin/python scripts/make_format_fixtures.py --out DIR FILE.txt ...
   .venv/bin/python scripts/make_format_fixtures.py --tests   # the committed tests/fixtures/formats/
 
-`--tests` makes the seed's .doc, .wps and .ofd and one scanned page (page 2, turned
-1.5°, 150 dpi, black and white: a fax-mode scan, ≈ 100 KB) under tests/fixtures/formats/.
+`--tests` makes, under tests/fixtures/formats/, the seed's .doc, .wps and .ofd, two of its
+pages scanned (page 2, turned 1.5°, and page 1; 150 dpi, black and white: fax-mode scans,
+≈ 100 KB each), and a held-out test speech whose .txt has no paragraph indents, printed by
+LibreOffice (county.pdf: paragraphs told by where lines end alone) and its OFD (county.ofd).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "000_party_building_city_gov.txt"
+COUNTY = ROOT / "tests" / "data" / "heldout_speeches" / "a_county_secretary_yingshang.txt"
 TEST_DIR = ROOT / "tests" / "fixtures" / "formats"
 EASYOFD = "easyofd==20260427"
 ROTATED_PAGE = 2
@@ -135,6 +138,12 @@ def make_test_fixtures() -> None:
         ofd(work / "seed.pdf", TEST_DIR / "seed.ofd")
         page = (ROTATED_PAGE, ROTATED_PAGE)
         scan(work / "seed.pdf", TEST_DIR / "seed_page2.scan150.pdf", 150, work, pages=page, fax=True)
+        scan(work / "seed.pdf", TEST_DIR / "seed_page1.scan150.pdf", 150, work, pages=(1, 1), fax=True)
+        county = work / "county.txt"
+        shutil.copyfile(COUNTY, county)
+        office_copies([county], work, work)
+        shutil.copyfile(work / "county.pdf", TEST_DIR / "county.pdf")
+        ofd(work / "county.pdf", TEST_DIR / "county.ofd")
     for p in sorted(TEST_DIR.iterdir()):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size:,} bytes")
 

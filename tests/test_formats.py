@@ -2,8 +2,10 @@
 
 The files in tests/fixtures/formats/ were made from the seed speech by real tools
 (scripts/make_format_fixtures.py --tests): LibreOffice saved it as .doc and .wps and
-printed it to PDF, easyofd turned that PDF into an OFD, pdftoppm + img2pdf made page 2
-a scan (150 dpi, black and white, turned 1.5°). Expectations come from the seed's .txt.
+printed it to PDF, easyofd turned that PDF into an OFD, pdftoppm + img2pdf made pages 2
+(turned 1.5°) and 1 scans (150 dpi, black and white). county.pdf and county.ofd are a
+held-out test speech whose .txt has no paragraph indents, printed by LibreOffice and
+turned into an OFD by easyofd. Expectations come from the .txt files.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from extractors.readers import PdfLine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).resolve().parent.parent / "corpus" / "000_party_building_city_gov.txt"
+COUNTY = Path(__file__).parent / "data" / "heldout_speeches" / "a_county_secretary_yingshang.txt"
 needs_soffice = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice (soffice) not installed")
 
 
@@ -30,8 +33,31 @@ def seed_paragraphs() -> list[str]:
     return [line.strip() for line in SEED.read_text("utf-8").split("\n") if line.strip()]
 
 
+def read_speech_bytes(raw: bytes, path: Path) -> tuple:
+    path.write_bytes(raw)
+    return read_speech(path)
+
+
 def squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
+
+
+# ---------------------------------------------------------------- paragraphs from printed lines
+
+
+@pytest.mark.parametrize("name", ["county.pdf", "county.ofd"])
+def test_a_speech_printed_without_paragraph_indents_reads_back_as_its_paragraphs(name):
+    """No indent and no space between paragraphs: only where a line stops says that a paragraph
+    ended. Inside a paragraph a line may end on `。` or `；` and the next begin without a marker;
+    that is no paragraph end."""
+    _, text = read_speech(FIXTURES / name)
+    want = [line.strip() for line in COUNTY.read_text("utf-8").split("\n") if line.strip()]
+    got = text.split("\n")[:-1]
+    if name.endswith(".ofd"):  # easyofd puts a quote mark a character off at times
+        want, got = ([re.sub(r"[\s“”]", "", p) for p in x] for x in (want, got))
+        assert [p[:12] for p in got] == [p[:12] for p in want]
+    else:
+        assert got == want
 
 
 # ---------------------------------------------------------------- .doc / .wps
@@ -186,6 +212,20 @@ def test_quote_marks_read_the_wrong_way_round_are_turned_back():
     assert ocr.fix_quotes("“一把手“履职到不到位”") == "“一把手“履职到不到位”"
 
 
+def test_signs_read_half_width_beside_chinese_characters_are_made_full_width():
+    # as OCR read the seed at 150 dpi (a half-width bracket hides the actor 党委（党组）)
+    assert (
+        ocr.fix_punctuation("各级党委(党组）要加强对所管理的领导干部")
+        == "各级党委（党组）要加强对所管理的领导干部"
+    )
+    assert ocr.fix_punctuation("行动的统一?最根本的就是") == "行动的统一？最根本的就是"
+    # Western numbers and words keep theirs
+    assert (
+        ocr.fix_punctuation("查处1,000起，GDP(国内生产总值)与(GDP)")
+        == "查处1,000起，GDP（国内生产总值）与(GDP)"
+    )
+
+
 @pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
 def test_a_scanned_page_is_read_by_ocr_into_paragraphs():
     # Read as a run reads it: in the budgeted reader process (flows/sandbox.py), whose
@@ -208,6 +248,40 @@ def test_a_scanned_page_is_read_by_ocr_into_paragraphs():
     assert same >= 7  # the rest differ by a quote mark or two (“ read as ”)
     for got, expected in zip(inner, want[start : start + len(inner)], strict=True):
         assert len(got) == len(expected)
+
+
+@pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
+def test_a_scanned_page_is_read_whole_and_into_the_paragraphs_of_the_txt():
+    """Page 1 of the seed: rapidocr's line direction classifier turned its 25th line 180° and
+    read it as "：局局局", whose 4 characters across the page made the widest "character" and
+    hid every indent. Read upright, the page gives the seed's paragraphs."""
+    speech, text = read_speech(FIXTURES / "seed_page1.scan150.pdf")
+    assert speech.page_confidence[0] > 0.95
+    assert "深入推进，全年市政府印发规范性文件同比减少" in squash(text)
+    paragraphs = [squash(p) for p in text.split("\n")[:-1]]
+    want = [squash(p) for p in seed_paragraphs()]
+    assert len(paragraphs) == 13  # 12 whole paragraphs, the 13th goes on over the page
+    assert [len(p) for p in paragraphs[:12]] == [len(p) for p in want[:12]]
+    assert sum(a == b for a, b in zip(paragraphs, want[:12], strict=False)) >= 11  # ×× read for xx
+    assert want[12].startswith(paragraphs[12][:20])
+
+
+@pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
+def test_a_page_scanned_upside_down_is_read_turned_back(tmp_path):
+    import io
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(FIXTURES / "seed_page1.scan150.pdf")
+    pdf[0].set_rotation(180)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    speech, text = read_speech_bytes(buf.getvalue(), tmp_path / "upside_down.pdf")
+    assert speech.page_confidence[0] > 0.95  # read again turned back: the upside-down reading scored 0.62
+    paragraphs = [squash(p) for p in text.split("\n")[:-1]]
+    want = [squash(p) for p in seed_paragraphs()]
+    assert [len(p) for p in paragraphs[:12]] == [len(p) for p in want[:12]]
 
 
 def test_without_the_ocr_extra_a_scan_is_unsupported_with_the_install_hint(monkeypatch):

@@ -137,8 +137,16 @@ def test_docx_word_numbering_is_rendered_as_the_markers_it_shows(tmp_path):
     ]
 
 
-def build_pdf(paragraphs: list[str], title: str) -> bytes:
-    """A justified, first-line-indented CJK PDF with page numbers, as Word exports it."""
+def build_pdf(
+    paragraphs: list[str],
+    title: str,
+    header: str | None = None,
+    indent: float = 24,
+    space: float = 0,
+    line_chars: int | None = None,
+) -> bytes:
+    """A justified, first-line-indented CJK PDF with page numbers, as Word exports it (with a
+    running head on every page, or paragraphs set apart by space instead of an indent)."""
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -151,7 +159,8 @@ def build_pdf(paragraphs: list[str], title: str) -> bytes:
         fontName="STSong-Light",
         fontSize=12,
         leading=18,
-        firstLineIndent=24,
+        firstLineIndent=indent,
+        spaceAfter=space,
         wordWrap="CJK",
         alignment=TA_JUSTIFY,
     )
@@ -159,9 +168,13 @@ def build_pdf(paragraphs: list[str], title: str) -> bytes:
     def page_number(canvas, _doc) -> None:
         canvas.setFont("STSong-Light", 10)
         canvas.drawString(290, 30, f"— {canvas.getPageNumber()} —")
+        if header:
+            canvas.drawString(72, 800, header)
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, title=title)
+    # a column of line_chars characters (the frame pads each side by 6 pt)
+    margin = (595.27 - 12 * line_chars - 12) / 2 - 0.5 if line_chars else 72
+    doc = SimpleDocTemplate(buf, title=title, leftMargin=margin, rightMargin=margin)
     doc.build([Paragraph(p, style) for p in paragraphs], onFirstPage=page_number, onLaterPages=page_number)
     return buf.getvalue()
 
@@ -176,6 +189,26 @@ def test_pdf_text_layer_rejoined_gives_the_same_11_requirement_headings(tmp_path
     assert text.strip().split("\n") == paras  # hard-wrapped lines and page numbers gone
     assert headings(path) == reference
     assert_offsets_hold(path)
+
+
+def test_a_running_head_on_every_page_is_not_read_as_text(tmp_path, seed_path):
+    paras = seed_paragraphs(seed_path)
+    path = tmp_path / "speech.pdf"
+    path.write_bytes(build_pdf(paras, "讲话", header="全市政府系统党的建设工作会议材料"))
+    _, text = read_speech(path)
+    assert text.strip().split("\n") == paras
+
+
+def test_paragraphs_set_apart_by_space_not_by_an_indent_are_told_apart(tmp_path, seed_path):
+    # No indent, lines of 32 characters: the heading "一、充分肯定成绩…决心" (32) fills its line,
+    # only the space after it says that it ended; and a sentence ending at a line's end does not
+    # end its paragraph.
+    paras = seed_paragraphs(seed_path)
+    assert len(paras[2]) == 32
+    path = tmp_path / "speech.pdf"
+    path.write_bytes(build_pdf(paras, "讲话", indent=0, space=9, line_chars=32))
+    _, text = read_speech(path)
+    assert text.strip().split("\n") == paras
 
 
 def test_rejoin_without_geometry_uses_sentence_ends_and_markers():
