@@ -19,6 +19,12 @@ BUSY_TIMEOUT_MS = 10_000
 # pages, and with 2 MB each speech's band inserts at 2,000 files re-read and spill most of
 # them (bench/repeatsbench.py: inserting them took 11.6 s of the run, 4-5 s with 32-64 MB).
 WRITER_CACHE_KIB = 32_768
+# Pages the WAL holds before the writer copies them back (SQLite's default is 1,000: 4 MB). A
+# linked speech dirties ≈ 500 band pages at random, most of them dirtied again a few speeches
+# later; checkpointing every 10,000 copies each page back once for many commits, not every other
+# speech (bench/repeatsbench.py; docs/repeats.md: 300 speeches stored at 1,700, 13.4-18.2 s →
+# 11.0-14.1 s with linking, 7.4 → 6.4 s without). The WAL file grows to ≈ 40 MB during a run.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 def open_db(
@@ -43,6 +49,7 @@ def open_db(
             check_writable(db, path)
         if str(path) != ":memory:":
             db.enable_wal()  # readers (Datasette, other apps) never block the flow
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         if migrate_schema:
             migrate(db)
     return db

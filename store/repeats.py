@@ -12,6 +12,7 @@ with it (`unlink_requirements`).
 
 from __future__ import annotations
 
+import heapq
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
@@ -108,14 +109,21 @@ def link_speech(
         grams = _hashes(blob)
         n = len(grams)
         hits = []
+        # a key stored many times (the same heading asked again) is scored once: by its bytes
+        scored: dict[bytes, int | None] = {}
         for other, other_grams in conn.execute(_probe(len(key.bands)), key.bands):
             if other in mine:
                 continue
-            theirs = _hashes(other_grams)
-            shared = len(grams & theirs)
-            score = shared / (n + len(theirs) - shared)
-            if score >= threshold and (shared >= min_shared or score >= sure_score):
-                hits.append((other, round(score * SCORE_SCALE)))
+            if other_grams in scored:
+                verdict = scored[other_grams]
+            else:
+                theirs = _hashes(other_grams)
+                shared = len(grams & theirs)
+                score = shared / (n + len(theirs) - shared)
+                ok = score >= threshold and (shared >= min_shared or score >= sure_score)
+                verdict = scored[other_grams] = round(score * SCORE_SCALE) if ok else None
+            if verdict is not None:
+                hits.append((other, verdict))
         if hits:
             found[rid] = hits
     conn.executemany(
@@ -145,32 +153,44 @@ def _write_links(
     ).fetchone()
     others = sorted({o for hits in found.values() for o, _ in hits})
     order: dict[int, tuple[str, tuple[int, int]]] = {}
+    speech_of: dict[int, str] = {}
     for part in _chunks(others):
         marks = ",".join("?" * len(part))
-        for rid, sid, their_sha, year, seq in conn.execute(
-            f"""select r.rowid, r.speech_id, s.sha256, {SPEECH_ORDER.format(s="s")} from requirements r
-                join speeches s on s.id = r.speech_id where r.rowid in ({marks})""",
+        speech_of.update(
+            conn.execute(f"select rowid, speech_id from requirements where rowid in ({marks})", part)
+        )
+    when: dict[str, tuple[str, tuple[int, int]]] = {}
+    for part in _chunks(sorted(set(speech_of.values()))):
+        marks = ",".join("?" * len(part))
+        for sid, their_sha, year, seq in conn.execute(
+            f"select s.id, s.sha256, {SPEECH_ORDER.format(s='s')} from speeches s where s.id in ({marks})",
             part,
         ):
             # a copy of this speech (the same bytes under another source) asks nothing again
-            order[rid] = (speech_id if their_sha == sha else sid, (year, seq))
+            when[sid] = (speech_id if their_sha == sha else sid, (year, seq))
+    order = {rid: when[sid] for rid, sid in speech_of.items()}
     now = tuple(here)
+    rank: dict[int, tuple[int, int]] = {}  # the earlier ones: the latest speech first
+    later: set[int] = set()  # in a speech dated after this one: it repeats this one
+    for other, (their_speech, (year, seq)) in order.items():
+        if their_speech == speech_id:
+            continue
+        if (year, seq) < now:
+            rank[other] = (-year, -seq)
+        else:
+            later.add(other)
     rows = []
-    backfill: dict[int, list[tuple[float, int]]] = {}
+    backfill: dict[int, list[tuple[int, int]]] = {}
     linked = 0
     for rid, hits in found.items():
-        earlier = []  # the best score first, then the latest speech, then the lowest rowid
-        for other, score in hits:
-            their_speech, (year, seq) = order[other]
-            if their_speech == speech_id:
-                continue
-            if (year, seq) < now:
-                earlier.append((-score, -year, -seq, other))
-            else:  # a speech dated before what is stored: the stored one repeats this one
-                backfill.setdefault(other, []).append((score, rid))
-        earlier.sort()
-        rows += [(rid, other, -score, code) for score, _, _, other in earlier[:max_links]]
+        # the best score first, then the latest speech, then the lowest rowid
+        earlier = heapq.nsmallest(max_links, [(-score, rank[o], o) for o, score in hits if o in rank])
+        rows += [(rid, other, -score, code) for score, _, other in earlier]
         linked += bool(earlier)
+        if later:
+            for other, score in hits:
+                if other in later:
+                    backfill.setdefault(other, []).append((score, rid))
     rows += _backfill_rows(conn, backfill, max_links, code)
     conn.executemany(
         """insert into requirement_links (rid, earlier_rid, score, method) values (?, ?, ?, ?)
