@@ -6,9 +6,10 @@ Two prints of a speech:
   gbt9704   printed as an office prints a 讲话稿 (GB/T 9704-2012, 公文格式): the .txt laid out
             as a flat ODF document (.fodt) that LibreOffice opens: A4, type area 156 × 225 mm,
             三号 (16 pt) body on a fixed 29 pt line (22 lines a page, 27 characters a
-            line: the standard's 28 needs its 仿宋 font, not installed here), justified, every body paragraph (headings too) with a first-line indent of two
-            characters (32 pt, a real paragraph indent, carried into the .doc), the title (a
-            first line with no closing punctuation) centred in 二号 (22 pt), the 称谓 (`同志们：`)
+            line: the standard's 28 needs its 仿宋 font, not installed here), justified,
+            every body paragraph (headings too) with a first-line indent of two characters
+            (32 pt, a real paragraph indent, carried into the .doc), the title (a first
+            line with no closing punctuation) centred in 二号 (22 pt), the 称谓 (`同志们：`)
             flush left; no blank paragraphs, leading spaces of the .txt dropped
 
 For each NAME.txt given, in either print:
