@@ -105,7 +105,7 @@ def measure_link(db_path: Path, rounds: int) -> dict[str, Any]:
     }
 
 
-def measure_ingest(files: int, rounds: int) -> dict[str, Any]:
+def measure_ingest(files: int, rounds: int, workers: int | None = 1) -> dict[str, Any]:
     from bench.__main__ import prepare_prefect
     from bench.corpus import build_corpus
     from bench.flowbench import fresh
@@ -119,7 +119,7 @@ def measure_ingest(files: int, rounds: int) -> dict[str, Any]:
     prepare_prefect(work)
     got: dict[bool, list[float]] = {True: [], False: []}
     size: dict[bool, int] = {}
-    repeated = 0
+    repeated = processes = 0
     warm_dir = OUT / "corpus-20"
     build_corpus(warm_dir, 20, source=ROOT / "corpus", seed=7)
     with prefect_session():
@@ -130,7 +130,7 @@ def measure_ingest(files: int, rounds: int) -> dict[str, Any]:
                 db = fresh(work / f"repeats-{'on' if link else 'off'}.db")
                 seconds, summary = timed(
                     lambda db=db, link=link: run_ingest(
-                        corpus_dir, db, max_workers=1, review_pages=False, link_repeats=link
+                        corpus_dir, db, max_workers=workers, review_pages=False, link_repeats=link
                     )
                 )
                 got[link].append(seconds)
@@ -142,6 +142,7 @@ def measure_ingest(files: int, rounds: int) -> dict[str, Any]:
                 size[link] = db.stat().st_size
                 if link:
                     repeated = summary.requirements_repeated
+                processes = summary.workers
                 log(f"(ingest) linking {'on' if link else 'off'}: {seconds:.1f} s, {size[link] / 1e6:.0f} MB")
     ratios = [a / b for a, b in zip(got[True], got[False], strict=True)]
     return {
@@ -154,6 +155,9 @@ def measure_ingest(files: int, rounds: int) -> dict[str, Any]:
         "growth": size[True] / size[False] - 1,
         "repeated": repeated,
         "rounds": rounds,
+        "processes": processes,
+        "on_runs": got[True],
+        "off_runs": got[False],
     }
 
 
@@ -163,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--files", type=int, default=2000, help="synthetic corpus files for `ingest`")
     p.add_argument("--rounds", type=int, default=20, help="linking rounds (p50 over them)")
     p.add_argument("--ingest-rounds", type=int, default=1, help="flow runs with linking on and off, each")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="extraction processes for `ingest` (default 1, in-process; 0: the flow's own choice)",
+    )
     p.add_argument("--skip", default="", help="comma-separated parts to leave out: link,ingest")
     p.add_argument("--results", type=Path, default=OUT / "RESULTS-repeats.md")
     args = p.parse_args(argv)
@@ -211,10 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         ]
         log(lines[-2])
     if "ingest" not in skip:
-        m = measure_ingest(args.files, args.ingest_rounds)
+        m = measure_ingest(args.files, args.ingest_rounds, args.workers or None)
         lines += [
-            f"- full ingest of {m['files']} synthetic files: linking on {m['on_s']:.0f} s, off "
-            f"{m['off_s']:.0f} s: {m['ratio']:.2f}× (target ≤ {TARGETS['ingest_ratio']}×: "
+            f"- full ingest of {m['files']} synthetic files, {m['processes']} extraction process(es), "
+            f"{m['rounds']} round(s) alternated (on: {', '.join(f'{x:.0f}' for x in m['on_runs'])} s; off: "
+            f"{', '.join(f'{x:.0f}' for x in m['off_runs'])} s): linking on {m['on_s']:.0f} s, off "
+            f"{m['off_s']:.0f} s (medians): {m['ratio']:.2f}× (median ratio; target ≤ {TARGETS['ingest_ratio']}×: "
             f"{'met' if m['ratio'] <= TARGETS['ingest_ratio'] else 'MISSED'}); {m['repeated']:,} "
             f"requirements linked to earlier ones",
             f"- database: {m['on_mb']:.0f} MB with links against {m['off_mb']:.0f} MB without: "

@@ -20,6 +20,7 @@ def asked_before(db: Path, extraction: Extraction) -> dict[str, list[dict[str, A
     Read-only; a database this command cannot read gives a warning and no links."""
     if not db.exists():
         return {}
+    from review import also_asked_links
     from store import open_db, repeats_of
     from store.safety import DatabaseProblem
 
@@ -30,13 +31,7 @@ def asked_before(db: Path, extraction: Extraction) -> dict[str, list[dict[str, A
         return {}
     found = repeats_of(database, [r.id for r in extraction.requirements])
     database.close()
-    return {
-        rid: [
-            {**e, "href": f"{Path(e['review_path']).as_uri()}#req-{e['path']}" if e["review_path"] else ""}
-            for e in earlier
-        ]
-        for rid, earlier in found.items()
-    }
+    return also_asked_links(found)
 
 
 def show(

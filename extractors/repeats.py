@@ -4,8 +4,10 @@ Pure: no SQLite. Two requirements ask for the same work when their headings (and
 short heading, the first sentence after it) share most of their content: the shingles of
 `demand_shingles` (content words and the two-character pieces of each run of content words;
 the stop words of data/repeats.toml left out) have a Jaccard similarity of at least
-`THRESHOLD`. Candidates are found by MinHash LSH (`datasketch`'s MinHash, `BANDS` bands of
-`ROWS` rows): two keys that share a band key are compared exactly (store/repeats.py).
+`THRESHOLD`. Candidates are found by MinHash LSH (`BANDS` bands of `ROWS` rows): two keys
+that share a band key are compared exactly (store/repeats.py). The MinHash is datasketch 2.0's
+"affine32" scheme computed with numpy here, bit for bit (importing datasketch imports scipy:
+≈ 1 s a process), so band keys stored by earlier versions stay valid.
 How the method and its numbers were chosen: docs/repeats.md.
 """
 
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from schemas import DemandKey, Demands, Extraction
 
@@ -26,6 +29,7 @@ ROWS = 3  # MinHash values per band
 BANDS = 32  # bands: 96 permutations
 SEED = 1
 SCHEME = "affine32"  # datasketch 2.0's permutation scheme, named so stored band keys stay valid
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3's 32-bit finalizer (the scheme's pre-mix)
 
 _NOT_TEXT = re.compile(r"[\s\W\d０-９_a-zA-Zａ-ｚＡ-Ｚ]+")
 _LEADING_MARKER = re.compile(
@@ -117,33 +121,50 @@ def same_demand(a: Iterable[str], b: Iterable[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> object:
-    from datasketch import MinHash
+def _permutations() -> tuple[Any, Any]:
+    """The `ROWS * BANDS` affine permutations h -> a*h + b (mod 2^32, `a` odd) of seed `SEED`,
+    drawn as datasketch 2.0's `MinHash(scheme="affine32")` draws them."""
+    import numpy as np
 
-    return MinHash(num_perm=ROWS * BANDS, seed=SEED, scheme=SCHEME).permutations
+    gen = np.random.RandomState(SEED)
+    n = ROWS * BANDS
+    a = gen.randint(0, 1 << 31, n, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, n, dtype=np.uint32)
+    return a, b
+
+
+def _signature(grams: list[str]) -> bytes:
+    """The MinHash signature of the shingles: each one's sha1 (first 4 bytes, little-endian),
+    pre-mixed by the finalizer, through every permutation, the minimum kept; as 8-byte values."""
+    import numpy as np
+
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
+    h = np.array([int.from_bytes(hashlib.sha1(g.encode()).digest()[:4], "little") for g in grams], np.uint32)
+    h = h ^ (h >> s1)
+    h = h * m1
+    h = h ^ (h >> s2)
+    h = h * m2
+    h = (h ^ (h >> s3)).reshape(-1, 1)
+    a, b = _permutations()
+    return (h * a + b).min(axis=0).astype("<u8").tobytes()
 
 
 def band_keys(shingles: Iterable[str]) -> tuple[int, ...]:
     """One signed 32-bit key per band of the MinHash signature (the band's number mixed in): 4 bytes
     a row in SQLite; a chance collision only adds a candidate, which is then scored exactly."""
-    from datasketch import MinHash
-
     grams = sorted(shingles)
     if not grams:
         return ()
-    mh = MinHash(num_perm=ROWS * BANDS, seed=SEED, permutations=_permutations(), scheme=SCHEME)
-    mh.update_batch([g.encode() for g in grams])
-    raw = mh.hashvalues.astype("<u8").tobytes()
+    raw = _signature(grams)
     width = 8 * ROWS
-    keys = [
+    return tuple(
         int.from_bytes(
             hashlib.blake2b(bytes([b]) + raw[b * width : (b + 1) * width], digest_size=4).digest(),
             "little",
             signed=True,
         )
         for b in range(BANDS)
-    ]
-    return tuple(keys)
+    )
 
 
 def demand_key(requirement_id: str, heading: str, text: str) -> DemandKey:

@@ -5,8 +5,9 @@ store/; this module only adds Prefect: retries, logging, the run report artifact
 Tasks are coarse (a batch of files each): Prefect's server stalls on SQLite locks
 under many small task runs. One writer: outcomes are saved here, in the flow's
 thread, one transaction per speech, so a killed run leaves no half-written speech.
-Each batch task also writes the review pages of its speeches (flows/work.py), next
-to the database; the flow stores each page's path with its speech.
+Each batch task also computes its requirements' demand keys (flows/work.py); the flow
+writes each stored speech's review page next to the database once the speech and its
+links are committed, and stores the page's path with its speech.
 
 The task runner is the caller's choice (flows/runners.py): Prefect's default thread
 runner, or a DaskTaskRunner whose worker processes run the batches. The task takes
@@ -137,15 +138,20 @@ def _dask_slots() -> int | None:
     task_run_name="extract-{label}",
 )
 def extract_batch(
-    batch: list[Any], label: str, pages_dir: str | None = None, pool_key: str | None = None
+    batch: list[Any],
+    label: str,
+    pages_dir: str | None = None,
+    pool_key: str | None = None,
+    link_repeats: bool = True,
 ) -> list[Outcome]:
-    """Extract a batch and write its review pages into `pages_dir` (None: no pages).
+    """Extract a batch (with its demand keys when `link_repeats`; its texts when review pages go
+    to `pages_dir`, None: no pages).
 
     Retried (only) when a file could not be read, never on parse errors. `pool_key`
     names the flow's own process pool; on a Dask worker there is none and the batch
     is extracted in the worker's process.
     """
-    outcomes = run_batch(batch, _pool(pool_key), Path(pages_dir) if pages_dir else None)
+    outcomes = run_batch(batch, _pool(pool_key), Path(pages_dir) if pages_dir else None, link_repeats)
     unread = [o.file.source for o in outcomes if o.transient]
     if unread and task_run.get_run_count() <= READ_RETRIES:
         raise TransientReadError(f"could not read {', '.join(unread)}")
@@ -243,7 +249,7 @@ def _ingest(
         while (submitted < len(chunks) and not stop_requested()) or pending:
             while submitted < len(chunks) and len(pending) < window and not stop_requested():
                 label = f"{submitted + 1}of{len(chunks)}"
-                future = extract_batch.submit(chunks[submitted], label, pages, pool_key)
+                future = extract_batch.submit(chunks[submitted], label, pages, pool_key, link_repeats)
                 pending.append((chunks[submitted], future))
                 submitted += 1
             chunk, future = pending.popleft()

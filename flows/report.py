@@ -12,9 +12,9 @@ from sqlite_utils import Database
 
 from extractors.ocr import LOW_CONFIDENCE, low_pages
 from extractors.repeats import demands
-from flows.work import Outcome, write_page
-from store import DEFAULT_CORPUS, record_error, save_extraction
-from store.write import set_review_path, speech_id
+from flows.work import Outcome, render_page, write_page
+from store import DEFAULT_CORPUS, record_error, repeats_of, save_extraction
+from store.write import SaveResult, set_review_path, speech_id
 
 
 @dataclass
@@ -75,24 +75,16 @@ def persist(
         summary.errors.append((f.source, reason))
         row = FileRow(f.source, "error", reason=reason)
     else:
-        keys = demands(outcome.result) if link_repeats else None
+        # the keys come with the outcome (computed where it was extracted); else computed here
+        keys = (outcome.demands or demands(outcome.result)) if link_repeats else None
         saved = save_extraction(db, outcome.result, f.source, corpus=corpus, demands=keys)
         cats = Counter(a.category.value for r in outcome.result.requirements for a in r.actors)
-        page, why = None, outcome.review_error
+        page, why = None, None
         if saved.new:
             summary.requirements_new += saved.requirements
             summary.requirements_repeated += saved.repeats
-            # The page is written once its speech is committed (a full disk costs the page,
-            # not the speech); a version stored meanwhile (another run) keeps its own page.
-            if outcome.page_html is not None and outcome.pages_dir:
-                page, why = write_page(
-                    Path(outcome.pages_dir),
-                    f.source,
-                    speech_id(outcome.result.speech.sha256),
-                    outcome.page_html,
-                )
-                if page:
-                    set_review_path(db, saved.speech_id, page)
+            if outcome.text is not None and outcome.pages_dir:
+                page, why = review_page(db, outcome, saved)
         row = FileRow(
             f.source,
             "stored" if saved.new else "unchanged",
@@ -107,6 +99,25 @@ def persist(
         )
     summary.files.append(row)
     return row
+
+
+def review_page(db: Database, outcome: Outcome, saved: SaveResult) -> tuple[str | None, str | None]:
+    """Render and write a stored speech's review page, its path recorded with the speech; (the
+    page's path, None) or (None, why not). Called once the speech and its links are committed, so
+    the page says which requirements were asked before (曾部署) and a full disk costs the page, not
+    the speech; a version stored meanwhile (another run) keeps its own page."""
+    from review import also_asked_links
+
+    assert outcome.result is not None and outcome.text is not None and outcome.pages_dir
+    also = also_asked_links(repeats_of(db, list(saved.ids.values())), saved.ids) if saved.repeats else None
+    html, why = render_page(outcome.text, outcome.result, also)
+    if html is None:
+        return None, why
+    sid = speech_id(outcome.result.speech.sha256)
+    page, why = write_page(Path(outcome.pages_dir), outcome.file.source, sid, html)
+    if page:
+        set_review_path(db, saved.speech_id, page)
+    return page, why
 
 
 def run_line(s: RunSummary) -> str:

@@ -9,9 +9,11 @@ speech. 42 speeches (2.6 MB): in-process 6.8 s, a pool of 2 11.4 s; 14 speeches:
 warm-up, so runs stay in-process unless they bring more than POOL_MIN_BYTES (a
 backfill of ≈ 130 speeches) or the caller asks for workers explicitly.
 
-Where a file is extracted, its review page is rendered too (review/): the decoded
-text is at hand there and never travels back to the flow; the flow writes the page
-once the speech is committed.
+Where a file is extracted, its requirements' demand keys (extractors/repeats.py: jieba
+and MinHash, ≈ 0.2 ms CPU a requirement) are computed too, so a pool's processes share
+that work and the flow's one writer only stores and links. The decoded text travels back
+with the outcome when review pages are wanted: the flow renders the page (≈ 2 ms) once the
+speech and its links are committed, so the page says which requirements were asked before.
 """
 
 from __future__ import annotations
@@ -26,15 +28,17 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from extractors import extract_text
 from extractors.decode import DecodeError, read_file_bytes
 from extractors.lexicon import LexiconError
 from extractors.office import converted_batch
+from extractors.repeats import demands
 from flows.sandbox import decode_guarded
 from flows.scan import TRANSIENT, CorpusFile
 from flows.stopping import Interrupted, stop_requested
-from schemas import Extraction
+from schemas import Demands, Extraction
 
 # Below this much input a pool's warm-up (≈ 8 s a worker) costs more than it saves.
 POOL_MIN_BYTES = 8_000_000
@@ -47,9 +51,9 @@ class Outcome:
     result: Extraction | None
     error: str | None  # "kind: detail"
     transient: bool = False  # an I/O failure: retrying may help
-    review_error: str | None = None  # why no page was written (the speech is stored anyway)
-    page_html: str | None = None  # the review page, written by the flow once the speech is stored
-    pages_dir: str | None = None  # where it goes
+    text: str | None = None  # the decoded text, for the review page (rendered once the speech is stored)
+    pages_dir: str | None = None  # where the review page goes (None: no page)
+    demands: Demands | None = None  # the requirements' demand keys, when linking repeats
     skipped: str | None = None  # not read this run, nothing recorded: "not-ready: …", "interrupted: …"
 
     @property
@@ -81,12 +85,15 @@ def review_page_path(pages_dir: Path, source: str, sid: str) -> Path:
     return Path(pages_dir, *parts[:-1], f"{name}.{sid}.html")
 
 
-def render_page(text: str, result: Extraction) -> tuple[str | None, str | None]:
-    """The review page of one extracted file as HTML; (html, None) or (None, why not)."""
+def render_page(
+    text: str, result: Extraction, also_asked: dict[str, list[dict[str, Any]]] | None = None
+) -> tuple[str | None, str | None]:
+    """The review page of one extracted file as HTML; (html, None) or (None, why not).
+    `also_asked`: see `review.render_review`."""
     try:
         from review import render_review
 
-        return render_review(text, result), None
+        return render_review(text, result, also_asked=also_asked), None
     except Exception as exc:  # a page is a by-product: never lose the speech over it
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -142,8 +149,9 @@ def read_ready(f: CorpusFile) -> bytes:
     return raw
 
 
-def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
-    """One file → its Extraction (and review page in `pages_dir`), or the reason it cannot be used.
+def extract_one(f: CorpusFile, pages_dir: Path | None = None, link_repeats: bool = True) -> Outcome:
+    """One file → its Extraction (with its decoded text when its review page goes to `pages_dir`,
+    and its demand keys with `link_repeats`), or the reason it cannot be used.
 
     Never raises, except for a bad configuration (LexiconError): that is no file's fault.
     """
@@ -154,6 +162,7 @@ def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
             raise Interrupted(f.source)
         speech, text = decode_guarded(read_ready(f), f.path.name, f.source)
         result = extract_text(text, speech)
+        keys = demands(result) if link_repeats else None
     except NotReady as exc:
         return Outcome(f, None, None, skipped=str(exc))
     except Interrupted:
@@ -171,9 +180,8 @@ def extract_one(f: CorpusFile, pages_dir: Path | None = None) -> Outcome:
             f, None, f"extract-failed: {type(exc).__name__}: {exc}"
         )  # an extractor bug on odd input
     if pages_dir is None:
-        return Outcome(f, result, None)
-    html, why = render_page(text, result)
-    return Outcome(f, result, None, review_error=why, page_html=html, pages_dir=str(pages_dir))
+        return Outcome(f, result, None, demands=keys)
+    return Outcome(f, result, None, text=text, pages_dir=str(pages_dir), demands=keys)
 
 
 def load_dictionaries() -> None:
@@ -198,13 +206,15 @@ def release_free_heap() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def extract_batch(batch: list[CorpusFile], pages_dir: Path | None = None) -> list[Outcome]:
+def extract_batch(
+    batch: list[CorpusFile], pages_dir: Path | None = None, link_repeats: bool = True
+) -> list[Outcome]:
     """Extract a batch; its .doc/.wps/.rtf/.odt files go through one LibreOffice run, not one each.
 
     After a stop request each file is `interrupted` at once.
     """
     with converted_batch(f.path for f in batch):
-        return [extract_one(f, pages_dir) for f in batch]
+        return [extract_one(f, pages_dir, link_repeats) for f in batch]
 
 
 def batches(files: list[CorpusFile], size: int = BATCH_SIZE) -> list[list[CorpusFile]]:
@@ -232,7 +242,9 @@ def batch_executor(workers: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def run_batch(batch: list[CorpusFile], pool: Executor | None, pages_dir: Path | None = None) -> list[Outcome]:
+def run_batch(
+    batch: list[CorpusFile], pool: Executor | None, pages_dir: Path | None = None, link_repeats: bool = True
+) -> list[Outcome]:
     if pool:
-        return pool.submit(extract_batch, batch, pages_dir).result()
-    return extract_batch(batch, pages_dir)
+        return pool.submit(extract_batch, batch, pages_dir, link_repeats).result()
+    return extract_batch(batch, pages_dir, link_repeats)

@@ -16,6 +16,25 @@ from schemas import CATEGORY_LABELS, Extraction
 AlsoAsked = dict[str, list[dict[str, Any]]]
 
 
+def also_asked_links(found: AlsoAsked, ids: dict[str, str] | None = None) -> AlsoAsked:
+    """`store.repeats_of`'s answer as `render_review` takes it: each earlier requirement with
+    `href`, a link to its place on its speech's review page ('' when that page was not written).
+    `ids` (the extractor's id → the stored one) keys the answer by the extractor's ids."""
+    linked = {
+        rid: [
+            {
+                **e,
+                "href": f"{Path(e['review_path']).as_uri()}#req-{e['path']}" if e.get("review_path") else "",
+            }
+            for e in earlier
+        ]
+        for rid, earlier in found.items()
+    }
+    if ids is None:
+        return linked
+    return {mine: linked[stored] for mine, stored in ids.items() if stored in linked}
+
+
 @cache
 def environment() -> Environment:
     env = Environment(

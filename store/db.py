@@ -15,6 +15,10 @@ from store.migrations import migrate
 from store.safety import check_schema, check_writable, closed_on_failure, open_reader
 
 BUSY_TIMEOUT_MS = 10_000
+# The writer's page cache (SQLite's default is 2 MB): the repeat index's band rows go to random
+# pages, and with 2 MB each speech's band inserts at 2,000 files re-read and spill most of
+# them (bench/repeatsbench.py: inserting them took 11.6 s of the run, 4-5 s with 32-64 MB).
+WRITER_CACHE_KIB = 32_768
 
 
 def open_db(
@@ -33,6 +37,7 @@ def open_db(
     with closed_on_failure(db, path):
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         check_schema(db, path)
         if check:
             check_writable(db, path)

@@ -15,14 +15,17 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
 from schemas import DemandKey
+from store.review_schema import latest
 
 BUCKET_LIMIT = 50  # stored requirements read per band key: the latest ones
 CHUNK = 500  # SQL parameters a statement
+SCORE_SCALE = 10_000  # requirement_links.score: the Jaccard similarity in ten-thousandths
 
 # A speech's place in time: its year, else the year it was ingested; then ingestion order.
 SPEECH_ORDER = "coalesce({s}.year, cast(substr({s}.ingested_at, 1, 4) as integer)), {s}.rowid"
@@ -40,7 +43,20 @@ def gram_hashes(grams: str) -> bytes:
 
 
 def _hashes(blob: bytes) -> set[int]:
-    return set(struct.unpack(f"<{len(blob) // 4}I", blob))
+    return set(memoryview(blob).cast("I"))
+
+
+@lru_cache(maxsize=4)
+def _probe(bands: int) -> str:
+    """The stored keys sharing a band with a new key, in one statement: the latest `BUCKET_LIMIT`
+    requirements of each of its `bands` band keys (a band row whose requirement left the index,
+    superseded, finds no key)."""
+    bucket = (
+        f"select * from (select rid from repeat_bands where band = ? order by rid desc limit {BUCKET_LIMIT})"
+    )
+    return (
+        f"select rid, grams from repeat_keys where rid in ({' union '.join([bucket] * bands)}) order by rid"
+    )
 
 
 def link_speech(
@@ -58,66 +74,72 @@ def link_speech(
     earlier requirement. Call inside the speech's transaction. The rule is `extractors.repeats.same_demand`:
     Jaccard at least `threshold`, and `min_shared` shingles in common unless it reaches `sure_score`."""
     conn = db.conn
-    ids = [k.requirement_id for k in keys]
     rowids: dict[str, int] = {}
-    for part in _chunks(ids):
+    for part in _chunks([k.requirement_id for k in keys]):
         marks = ",".join("?" * len(part))
+        # the status tested here, not in SQL: with `status = ?` SQLite reads the status index, every
+        # active requirement (30 ms a speech at 31,000 requirements), instead of the ids
         rowids.update(
-            conn.execute(
-                f"select id, rowid from requirements where status = 'active' and id in ({marks})", part
-            ).fetchall()
+            (rid, rowid)
+            for rid, rowid, status in conn.execute(
+                f"select id, rowid, status from requirements where id in ({marks})", part
+            )
+            if status == "active"
         )
-    fresh: list[tuple[int, DemandKey, bytes]] = []
+    indexed: set[int] = set()
+    for part in _chunks(list(rowids.values())):
+        marks = ",".join("?" * len(part))
+        indexed.update(
+            r for (r,) in conn.execute(f"select rid from repeat_keys where rid in ({marks})", part)
+        )
+    fresh: dict[int, tuple[DemandKey, bytes]] = {}
     for key in keys:
         rid = rowids.get(key.requirement_id)
-        if rid is None or not key.bands:
-            continue
-        blob = gram_hashes(key.grams)
-        cur = conn.execute("insert or ignore into repeat_keys (rid, grams) values (?, ?)", [rid, blob])
-        if cur.rowcount:
-            fresh.append((rid, key, blob))
+        if rid is not None and key.bands and rid not in indexed and rid not in fresh:
+            fresh[rid] = (key, gram_hashes(key.grams))
     if not fresh:
         return 0
-    mine = {rid for rid, _, _ in fresh} | set(rowids.values())
+    conn.executemany(
+        "insert into repeat_keys (rid, grams) values (?, ?)", [(r, b) for r, (_, b) in fresh.items()]
+    )
+    mine = set(rowids.values())
     found: dict[int, list[tuple[int, float]]] = {}
-    for rid, key, blob in fresh:
-        # one statement: the latest BUCKET_LIMIT requirements of each of its bands
-        probe = " union ".join(
-            ["select * from (select rid from repeat_bands where band = ? order by rid desc limit ?)"]
-            * len(key.bands)
-        )
-        params = [x for band in key.bands for x in (band, BUCKET_LIMIT)]
-        candidates = {r for (r,) in conn.execute(probe, params)} - mine
-        if not candidates:
-            continue
+    for rid, (key, blob) in fresh.items():
         grams = _hashes(blob)
+        n = len(grams)
         hits = []
-        for part in _chunks(sorted(candidates)):
-            marks = ",".join("?" * len(part))
-            # a band row whose requirement left the index (superseded) finds no key here
-            for other, other_grams in conn.execute(
-                f"select rid, grams from repeat_keys where rid in ({marks})", part
-            ):
-                theirs = _hashes(other_grams)
-                shared = len(grams & theirs)
-                score = shared / len(grams | theirs)
-                if score >= threshold and (shared >= min_shared or score >= sure_score):
-                    hits.append((other, round(score, 4)))
+        for other, other_grams in conn.execute(_probe(len(key.bands)), key.bands):
+            if other in mine:
+                continue
+            theirs = _hashes(other_grams)
+            shared = len(grams & theirs)
+            score = shared / (n + len(theirs) - shared)
+            if score >= threshold and (shared >= min_shared or score >= sure_score):
+                hits.append((other, round(score * SCORE_SCALE)))
         if hits:
             found[rid] = hits
     conn.executemany(
         "insert or ignore into repeat_bands (band, rid) values (?, ?)",
-        [(band, rid) for rid, key, _ in fresh for band in key.bands],
+        sorted((band, rid) for rid, (key, _) in fresh.items() for band in key.bands),
     )
     return _write_links(db, speech_id, found, max_links, method)
 
 
+def method_code(db: Database, method: str) -> int:
+    """The `repeat_methods` code of `method` (`requirement_links.method`), added when new."""
+    row = db.execute("select code from repeat_methods where method = ?", [method]).fetchone()
+    if row:
+        return row[0]
+    return db.execute("insert into repeat_methods (method) values (?)", [method]).lastrowid
+
+
 def _write_links(
-    db: Database, speech_id: str, found: dict[int, list[tuple[int, float]]], max_links: int, method: str
+    db: Database, speech_id: str, found: dict[int, list[tuple[int, int]]], max_links: int, method: str
 ) -> int:
     if not found:
         return 0
     conn = db.conn
+    code = method_code(db, method)
     *here, sha = conn.execute(
         f"select {SPEECH_ORDER.format(s='s')}, s.sha256 from speeches s where s.id = ?", [speech_id]
     ).fetchone()
@@ -132,23 +154,24 @@ def _write_links(
         ):
             # a copy of this speech (the same bytes under another source) asks nothing again
             order[rid] = (speech_id if their_sha == sha else sid, (year, seq))
+    now = tuple(here)
     rows = []
     backfill: dict[int, list[tuple[float, int]]] = {}
     linked = 0
     for rid, hits in found.items():
-        earlier = []
+        earlier = []  # the best score first, then the latest speech, then the lowest rowid
         for other, score in hits:
-            their_speech, their_order = order[other]
+            their_speech, (year, seq) = order[other]
             if their_speech == speech_id:
                 continue
-            if their_order < tuple(here):
-                earlier.append((score, their_order, other))
+            if (year, seq) < now:
+                earlier.append((-score, -year, -seq, other))
             else:  # a speech dated before what is stored: the stored one repeats this one
                 backfill.setdefault(other, []).append((score, rid))
-        earlier.sort(key=lambda e: (-e[0], -e[1][0], -e[1][1]))
-        rows += [(rid, other, score, method) for score, _, other in earlier[:max_links]]
+        earlier.sort()
+        rows += [(rid, other, -score, code) for score, _, _, other in earlier[:max_links]]
         linked += bool(earlier)
-    rows += _backfill_rows(conn, backfill, max_links, method)
+    rows += _backfill_rows(conn, backfill, max_links, code)
     conn.executemany(
         """insert into requirement_links (rid, earlier_rid, score, method) values (?, ?, ?, ?)
            on conflict (rid, earlier_rid) do update set score = excluded.score, method = excluded.method""",
@@ -158,8 +181,8 @@ def _write_links(
 
 
 def _backfill_rows(
-    conn: Any, backfill: dict[int, list[tuple[float, int]]], max_links: int, method: str
-) -> list[tuple[int, int, float, str]]:
+    conn: Any, backfill: dict[int, list[tuple[int, int]]], max_links: int, code: int
+) -> list[tuple[int, int, int, int]]:
     """Links from stored requirements to this (earlier-dated) speech's, within each one's
     `max_links` (the best scores first)."""
     if not backfill:
@@ -177,7 +200,7 @@ def _backfill_rows(
     for other in stored:
         room = max_links - have.get(other, 0)
         for score, rid in sorted(backfill[other], reverse=True)[: max(0, room)]:
-            rows.append((other, rid, score, method))
+            rows.append((other, rid, score, code))
     return rows
 
 
@@ -198,21 +221,23 @@ def unlink_requirements(db: Database, requirement_ids: Sequence[str]) -> None:
 
 
 def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """The active earlier requirements each of `requirement_ids` repeats, earliest first:
+    """The active earlier requirements each of `requirement_ids` repeats, earliest first (not
+    those a clerk rejected as 非任务):
     `id`, `score`, `method`, `source`, `title`, `year`, `path`, `heading`, `tracking_status`,
     `review_path` (the earlier speech's review page, when the flow wrote one)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for part in _chunks(list(requirement_ids)):
         marks = ",".join("?" * len(part))
         for row in db.query(
-            f"""select r.id as of, e.id, l.score, l.method, s.source, s.title, s.year,
+            f"""select r.id as of, e.id, l.score / {SCORE_SCALE}.0 as score, m.method, s.source, s.title, s.year,
                        e.path, e.heading, coalesce(t.status, 'open') as tracking_status, s.review_path
                 from requirements r
                 join requirement_links l on l.rid = r.rowid
                 join requirements e on e.rowid = l.earlier_rid and e.status = 'active'
+                join repeat_methods m on m.code = l.method
                 join speeches s on s.id = e.speech_id
                 left join task_tracking t on t.requirement_id = e.id
-                where r.id in ({marks})
+                where r.id in ({marks}) and coalesce({latest("check", "e.id")}, '') != 'rejected'
                 order by r.id, {SPEECH_ORDER.format(s="s")}""",
             part,
         ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -35,6 +35,7 @@ class SaveResult:
     requirements: int
     copy_of: str | None = None  # the source holding the same bytes in this corpus, when a copy
     repeats: int = 0  # of them, how many repeat an earlier requirement (when linked)
+    ids: dict[str, str] = field(default_factory=dict)  # the extractor's requirement id → the stored one
 
 
 def save_extraction(
@@ -102,7 +103,7 @@ def save_extraction(
         if demands:
             keys = [k.model_copy(update={"requirement_id": ids[k.requirement_id]}) for k in demands.keys]
             repeats = link_speech(db, sid, keys, **demands.settings())
-    return SaveResult(sid, True, n, copy_of, repeats)
+    return SaveResult(sid, True, n, copy_of, repeats, ids)
 
 
 def set_review_path(db: Database, sid: str, review_path: str) -> None:

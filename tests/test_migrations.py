@@ -25,6 +25,7 @@ NAMES = [
     "m009_page_confidence_formats",
     "m010_corrections_reviewapp",
     "m011_repeats",
+    "m012_repeats2",
 ]
 
 
