@@ -123,7 +123,7 @@ def test_tasks_repeated_json_has_both_titles_and_ledger_says_when_first_asked(tm
     assert (row["first_asked_in"], row["latest_earlier_status"]) == ("2018年报告", "done")
     assert [e["heading"] for e in row["earlier"]] == ["深化财税体制改革。"]
     ledger = {r["任务内容"]: r["曾部署"] for r in ledger_rows(db)}
-    assert ledger["推进财税体制改革。各地要抓好落实。"] == "2018年报告（2018）起第2次；上次任务状态：done"
+    assert ledger["推进财税体制改革。各地要抓好落实。"] == "2018年报告起第2次；上次任务状态：done"
     assert ledger["深化金融体制改革。各地要抓好落实。"] == ""
 
 
