@@ -197,16 +197,21 @@ _MEETING = re.compile(
 )
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")  # `各位代表：\u200d` is still an address
+_GENERIC_TITLES = ("政府工作报告", "工作报告", "报告", "讲话")
+
+
 def guess_title(text: str, fallback: str) -> str:
     """The first short line of the header; else, when the speech opens by naming its meeting
     (`今天我们召开全市…工作会议`), `在…会议上的讲话`, or by `报告政府工作`, `政府工作报告`;
     else the file name (without a numeric prefix)."""
-    for line in text.split("\n"):
-        line = line.strip()
-        if line and len(line) <= 60 and not line.endswith(("：", ":", "！", "。")):
+    lines = [x for x in (_INVISIBLE.sub("", y).strip() for y in text.split("\n")) if x]
+    for i, line in enumerate(lines[:1]):
+        if len(line) <= 60 and not line.endswith(("：", ":", "！", "!", "。")):
+            # `政府工作报⏎告`: a title's last character pushed onto a line of its own
+            if i + 1 < len(lines) and len(lines[i + 1]) == 1 and "\u4e00" <= lines[i + 1] <= "\u9fff":
+                line += lines[i + 1]
             return line
-        if line:
-            break
     meeting = _MEETING.search(text[:300])
     if meeting:
         return f"在{meeting.group(1)}上的讲话"
@@ -229,13 +234,17 @@ def speech_from_bytes(raw: bytes, name: str, source: str) -> tuple[Speech, str]:
     """Decode `raw` (named `name`, for its suffix and title/year hints) into a Speech and its text."""
     decoded = decode_file(raw, Path(name).suffix)
     stem = Path(name).stem
+    year = guess_year(decoded.text, name)
+    title = decoded.title or guess_title(decoded.text, stem)
+    if title in _GENERIC_TITLES and year:
+        title = f"{year}年{title}"  # every year has its 政府工作报告: the year tells them apart
     speech = Speech(
         source=source,
         sha256=decoded.sha256,
-        title=decoded.title or guess_title(decoded.text, stem),
+        title=title,
         encoding=decoded.encoding,
         chars=len(decoded.text),
-        year=guess_year(decoded.text, name),
+        year=year,
         page_confidence=None if decoded.page_confidence is None else list(decoded.page_confidence),
     )
     return speech, decoded.text

@@ -266,13 +266,15 @@ def repeats_of(db: Database, requirement_ids: Sequence[str]) -> dict[str, list[d
 
 
 def asked_before(earlier: Sequence[dict[str, Any]]) -> str:
-    """The 台账's 曾部署 cell: `2016年政府工作报告（2016）起第2次；上次：…（open）`; '' when never asked."""
+    """The 台账's 曾部署 cell: `2016年政府工作报告起第2次；上次：…；上次任务状态：open`; '' when never asked."""
     if not earlier:
         return ""
     first, last = earlier[0], earlier[-1]
 
     def name(e: dict[str, Any]) -> str:
-        return f"{e['title'] or e['source']}" + (f"（{e['year']}）" if e["year"] else "")
+        title = e["title"] or e["source"]
+        # the year once: `2016年政府工作报告`, `在全市…会议上的讲话（2021）`
+        return title + (f"（{e['year']}）" if e["year"] and str(e["year"]) not in title else "")
 
     text = f"{name(first)}起第{len(earlier) + 1}次"
     if len(earlier) > 1:

@@ -248,7 +248,16 @@ def test_title_and_year_come_from_the_header_or_the_file_name(tmp_path):
     path = tmp_path / "019_gwr_2026_hainan.txt"
     path.write_text("政府工作报告\n——2026年1月在海南省人民代表大会上\n各位代表：\n", "utf-8")
     speech, _ = read_speech(path)
-    assert (speech.title, speech.year) == ("政府工作报告", 2026)
+    # every year has its 政府工作报告: a generic title takes the speech's year
+    assert (speech.title, speech.year) == ("2026年政府工作报告", 2026)
+    # pool/gwr_national_2017: the title's last character on a line of its own
+    broken = tmp_path / "gwr_national_2017.txt"
+    broken.write_text("政府工作报\n告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n", "utf-8")
+    assert read_speech(broken)[0].title == "2017年政府工作报告"
+    # pool/gwr_national_2015: no title line; an address with a zero-width joiner is no title
+    untitled = tmp_path / "gwr_national_2015.txt"
+    untitled.write_text("各位代表：\u200d\n现在，我代表国务院，向大会报告政府工作，请予审议。\n", "utf-8")
+    assert read_speech(untitled)[0].title == "2015年政府工作报告"
     plain = tmp_path / "003_讲话.txt"
     plain.write_text("同志们：\n今天开会。\n", "utf-8")
     speech, _ = read_speech(plain)

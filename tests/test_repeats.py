@@ -123,7 +123,7 @@ def test_tasks_repeated_json_has_both_titles_and_ledger_says_when_first_asked(tm
     assert (row["first_asked_in"], row["latest_earlier_status"]) == ("2018年报告", "done")
     assert [e["heading"] for e in row["earlier"]] == ["深化财税体制改革。"]
     ledger = {r["任务内容"]: r["曾部署"] for r in ledger_rows(db)}
-    assert ledger["推进财税体制改革。各地要抓好落实。"] == "2018年报告（2018）起第2次；上次任务状态：done"
+    assert ledger["推进财税体制改革。各地要抓好落实。"] == "2018年报告起第2次；上次任务状态：done"
     assert ledger["深化金融体制改革。各地要抓好落实。"] == ""
 
 
@@ -138,7 +138,7 @@ def test_review_page_says_also_asked_in(tmp_path):
     text = "".join(r.text + "\n" for r in newer.requirements)
     html = render_review(text, newer, also_asked=also)
     assert html.count("also asked in:") == 1
-    assert "2018年报告（2018） 1.1" in html
+    assert "2018年报告 1.1" in html  # the year once
 
 
 def test_ingest_report_counts_requirements_repeating_earlier_ones(tmp_path):
@@ -160,7 +160,7 @@ def test_ingest_report_counts_requirements_repeating_earlier_ones(tmp_path):
     )
 
 
-def test_bundled_corpus_lists_the_2016_national_report_repeated_in_2026(tmp_path):
+def test_bundled_corpus_lists_the_repeats_between_its_national_reports(tmp_path):
     from typer.testing import CliRunner
 
     from cli.main import app
@@ -181,13 +181,14 @@ def test_bundled_corpus_lists_the_2016_national_report_repeated_in_2026(tmp_path
     rows = {(r["source"], r["heading"]): r for r in json.loads(result.stdout)}
     # checked by hand: 2026 海南 "实施更加积极的财政政策" asks what 2016 national "积极的财政政策要加大力度" asked
     row = rows[("019_gwr_2026_hainan.txt", "实施更加积极的财政政策。")]
-    assert row["speech_title"] == "政府工作报告"
-    assert [(e["source"], e["heading"]) for e in row["earlier"]] == [
-        ("012_gwr_national_2016.txt", "积极的财政政策要加大力度。")
+    assert row["speech_title"] == "2026年政府工作报告"
+    # … and 2017 national "财政政策要更加积极有效" (the same demand, checked by hand)
+    assert sorted((e["source"], e["heading"]) for e in row["earlier"]) == [
+        ("012_gwr_national_2016.txt", "积极的财政政策要加大力度。"),
+        ("020_gwr_national_2017.txt", "财政政策要更加积极有效。"),
     ]
-    assert (
-        row["earlier"][0]["title"] == "政府工作报告"
-    )  # no title line: main names it from 向大会报告政府工作
+    # no title line: named from 向大会报告政府工作, with its year
+    assert {e["title"] for e in row["earlier"]} == {"2016年政府工作报告", "2017年政府工作报告"}
     # 打造一流营商环境: 上海 and 海南 (both 2026): the one stored first is the earlier
     assert (
         rows[("019_gwr_2026_hainan.txt", "打造一流营商环境。")]["first_asked_in"]
@@ -203,6 +204,17 @@ def test_bundled_corpus_lists_the_2016_national_report_repeated_in_2026(tmp_path
     }
     assert {"实施更加积极的财政政策。", "提升社会治理能力。"} <= national
     assert not any(k[0].startswith("012_") or k[0].startswith("007_") for k in rows)
+    # the national reports of 2016 and 2017 (020, shipped for this): the same demands, checked by
+    # hand, each row naming both reports
+    later = {k[1]: r for k, r in rows.items() if k[0] == "020_gwr_national_2017.txt"}
+    for heading, earlier in [
+        ("推进农业结构调整。", "加快农业结构调整。"),
+        ("扎实推进“一带一路”建设。", "扎实推进“一带一路”建设。"),
+        ("大力促进就业创业。", "着力扩大就业创业。"),
+    ]:
+        row = later[heading]
+        assert row["speech_title"] == "2017年政府工作报告"
+        assert [(e["title"], e["heading"]) for e in row["earlier"]] == [("2016年政府工作报告", earlier)]
 
 
 def test_band_keys_are_datasketch_affine32_ones():
@@ -266,7 +278,7 @@ def test_rejected_earlier_requirements_are_not_counted(tmp_path):
     (row,) = [r for r in json.loads(result.stdout) if r["id"] == latest]
     assert (row["times_asked"], [e["year"] for e in row["earlier"]]) == (2, [2016])
     ledger = {r["来源讲话"]: r["曾部署"] for r in ledger_rows(db)}
-    assert ledger["2024年报告"] == "2016年报告（2016）起第2次；上次任务状态：open"
+    assert ledger["2024年报告"] == "2016年报告起第2次；上次任务状态：open"  # the year once
     correct(db, speeches[0].requirements[0].id, who="clerk", check="rejected")  # and 2016's
     assert view() == []
     assert (

@@ -146,14 +146,16 @@ def test_write_review_page_and_show_command(seed, tmp_path, monkeypatch):
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     page = tmp_path / "shown.html"
     seed_file = ROOT / "corpus" / "000_party_building_city_gov.txt"
-    result = CliRunner().invoke(app, ["show", str(seed_file), "--html", str(page)])
+    # a database of its own (none), not whatever speechtasks.db the working folder holds
+    no_db = ["--db", str(tmp_path / "none.db")]
+    result = CliRunner().invoke(app, ["show", str(seed_file), "--html", str(page), *no_db])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(page)
     assert 'data-path="3.3.1"' in page.read_text("utf-8")
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", opened.append)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["show", str(seed_file), "--open"])
+    result = CliRunner().invoke(app, ["show", str(seed_file), "--open", *no_db])
     assert result.exit_code == 0, result.output
     assert opened == [(tmp_path / "000_party_building_city_gov.review.html").as_uri()]
 

@@ -136,7 +136,8 @@ def sample_words(db, n_chars, count, seed):
         text = rng.choice(texts)
         if len(text) > n_chars:
             i = rng.randrange(len(text) - n_chars)
-            words.add(text[i : i + n_chars])
+            if not any(c.isspace() for c in text[i : i + n_chars]):  # white space separates words
+                words.add(text[i : i + n_chars])
     return sorted(words)
 
 
