@@ -357,3 +357,45 @@ def test_m012_compacts_links_and_drops_rejected_earlier_requirements_from_a_data
     assert [(e["id"], e["score"], e["method"]) for e in repeats_of(db, [r2024])[r2024]] == [
         (r2016, 0.6667, "lsh1")
     ]
+
+
+def test_a_demand_asked_every_year_keeps_the_five_latest_and_fills_in_an_earlier_dated_speech(tmp_path):
+    # The same heading every year (one stored key scored for many candidates): a requirement keeps
+    # the 5 best earlier ones, ties broken by the latest speech; a copy of a speech (the same bytes
+    # under another source) is not linked to it; a speech dated before stored ones, stored last,
+    # is linked from the stored ones that still have room (fewer than 5 links).
+    db = open_db(tmp_path / "t.db")
+    for name in ("2010", "2012", "2013", "2014", "2015", "2016", "2020", "copy", "2011"):
+        year = 2020 if name == "copy" else int(name)
+        e = _extraction(f"{year}年报告", year, str(year)[-2:] * 4, ["深化财税体制改革。"])
+        save_extraction(db, e, f"{name}.txt", demands=demands(e))
+    ids = {
+        s: str(y)
+        for s, y in db.execute(
+            "select r.rowid, s.source from requirements r join speeches s on s.id = r.speech_id"
+        )
+    }
+    links: dict[str, list[str]] = {}
+    for rid, earlier, score in db.execute(
+        "select rid, earlier_rid, score from requirement_links order by rid, score desc"
+    ):
+        assert score == 10_000  # the same key: Jaccard 1.0
+        links.setdefault(ids[rid].removesuffix(".txt"), []).append(ids[earlier].removesuffix(".txt"))
+    assert {k: sorted(v, reverse=True) for k, v in links.items()} == {
+        "2011": ["2010"],
+        "2012": ["2011", "2010"],
+        "2013": ["2012", "2011", "2010"],
+        "2014": ["2013", "2012", "2011", "2010"],
+        "2015": ["2014", "2013", "2012", "2011", "2010"],
+        "2016": ["2015", "2014", "2013", "2012", "2010"],  # full when 2011 came: not filled in
+        "2020": ["2016", "2015", "2014", "2013", "2012"],
+        "copy": ["2016", "2015", "2014", "2013", "2012"],  # not 2020: the same bytes
+    }
+
+
+def test_the_writer_checkpoints_the_wal_every_10000_pages(tmp_path):
+    # a linked speech dirties ≈ 500 band pages at random; checkpointing at SQLite's 1,000 copied
+    # them back every other speech (docs/repeats.md)
+    db = open_db(tmp_path / "t.db")
+    assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 10_000
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
