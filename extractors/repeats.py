@@ -89,10 +89,14 @@ def _words(text: str) -> list[str]:
 
 def demand_shingles(heading: str, text: str = "") -> frozenset[str]:
     """Content words (`#` in front) and the two-character pieces of each run of content words."""
+    return _text_shingles(demand_text(heading, text))
+
+
+def _text_shingles(key_text: str) -> frozenset[str]:
     stop = settings().stop_words
     out: set[str] = set()
     run = ""
-    for word in [*_words(demand_text(heading, text)), ""]:
+    for word in [*_words(key_text), ""]:
         if word and word not in stop:
             out.add("#" + word)
             run += word
@@ -167,9 +171,17 @@ def band_keys(shingles: Iterable[str]) -> tuple[int, ...]:
     )
 
 
+@lru_cache(maxsize=8192)
+def _key(key_text: str) -> tuple[str, tuple[int, ...]]:
+    """The shingles (joined) and band keys of a key text: computed once a process for a heading
+    asked again (jieba and 32 MinHash bands, ≈ 0.25 ms)."""
+    grams = _text_shingles(key_text)
+    return " ".join(sorted(grams)), band_keys(grams)
+
+
 def demand_key(requirement_id: str, heading: str, text: str) -> DemandKey:
-    grams = demand_shingles(heading, text)
-    return DemandKey(requirement_id=requirement_id, grams=" ".join(sorted(grams)), bands=band_keys(grams))
+    grams, bands = _key(demand_text(heading, text))
+    return DemandKey(requirement_id=requirement_id, grams=grams, bands=bands)
 
 
 def demands(extraction: Extraction) -> Demands:
