@@ -399,3 +399,35 @@ def test_the_writer_checkpoints_the_wal_every_10000_pages(tmp_path):
     db = open_db(tmp_path / "t.db")
     assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 10_000
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_superseding_an_earlier_requirement_drops_the_links_to_it_without_an_index(tmp_path):
+    db = _two_speeches(tmp_path)[1]
+    assert db["requirement_links"].count == 1  # 推进财税体制改革 (2024) → 深化财税体制改革 (2018)
+    # the 2018 file edited: its 财税 requirement is gone, so the 2024 one repeats nothing
+    edited = _extraction("2018年报告", 2018, "d" * 8, ["积极扩大有效投资。"])
+    save_extraction(db, edited, "2018.txt", demands=demands(edited))
+    assert db["requirement_links"].count == 0
+    assert list(db.query("select * from repeated_requirements")) == []
+    # the links are found by the later requirement only: no index on earlier_rid (1.2 % of the database)
+    assert [i.columns for i in db["requirement_links"].indexes] == [["rid", "earlier_rid"]]  # the key
+
+
+def test_a_heading_asked_again_is_keyed_once(monkeypatch):
+    import extractors.repeats as repeats
+
+    calls = []
+    signature = repeats._signature
+    monkeypatch.setattr(repeats, "_signature", lambda grams: calls.append(grams) or signature(grams))
+    repeats._key.cache_clear()
+    e = _extraction(
+        "2024年报告", 2024, "e" * 8, ["深化财税体制改革。", "深化财税体制改革。", "深化金融体制改革。"]
+    )
+    keys = demands(e).keys
+    assert len(calls) == 2  # the two distinct headings
+    assert (
+        keys[0].bands
+        == keys[1].bands
+        == band_keys(demand_shingles("深化财税体制改革。", e.requirements[0].text))
+    )
+    assert keys[0].bands != keys[2].bands
