@@ -141,6 +141,11 @@ def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
         mostly_work = sig.work >= th["targets_work_share"] and sig.goals < th["plan_goal_share"]
         enumerated = sig.coverage >= th["plan_tasks_coverage"]
         return SectionKind.tasks if mostly_work and enumerated else SectionKind.targets
+    if named == {SectionKind.situation, SectionKind.tasks} and _only_weak_tasks_words(heading):
+        # `提高政治站位，充分认识抓好基层党建的重要性`: 抓好 names what the stance is about;
+        # the section explains why it matters unless most of its sentences ask (§1).
+        sig = signals(outline, node)
+        return SectionKind.tasks if sig.directive >= th["tasks_min_directive"] else SectionKind.situation
     if named == {SectionKind.problems}:
         # `聚焦短板，全力打造…`: a problems word as the object of work. What most of the
         # text does decides (§1): a body mostly of demands, few problem words, is tasks.

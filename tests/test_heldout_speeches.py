@@ -24,6 +24,9 @@ n (a long safety speech: an inline `一是…三是` list after `重点是：` b
 as a noun, `从…看，` read as work, 各县（市、区）党委和政府 as one unit); after general fixes 1.0.
 o–p (`第一部分` parts with `１．` items, an inline `首先，…其次，…最后，` list) first scored
 req_f1 0.909, deadline_acc 0.9 (the word sequence not read inline, `汛前` not a deadline).
+q (a township party-building speech: an inline list of the section's three topics, then a
+paragraph on each) first scored 1.0 but section_kind_acc 0.667 (`充分认识抓好…的重要性` read
+as tasks by its 抓好); after the fix 1.0.
 
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
@@ -41,7 +44,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (16, 126, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (17, 134, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t

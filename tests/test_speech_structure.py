@@ -435,3 +435,17 @@ def test_an_inline_first_next_last_sequence_opens_items():
         "要着力集聚创新人才。各县（市、区）要落实人才引进政策，为高层次人才提供住房、子女入学等保障。\n"
     )
     assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.1.3", "1.2"]
+
+
+def test_a_heading_on_why_work_matters_is_situation_though_it_names_the_work():
+    # held-out q: `充分认识抓好基层党建的重要性` explains why; 抓好 names what it is about. A body
+    # of few demands keeps it `situation` (§1: what most of the text does).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、提高政治站位，充分认识抓好基层党建的重要性\n"
+        "基层党组织是党在农村全部工作和战斗力的基础。从去年的考核情况看，全镇基层党建工作总体向好，"
+        "但也存在一些村党组织引领作用不强、党员教育管理松散等问题。对此，我们必须高度重视，切实加以解决。\n"
+        "二、突出工作重点，全面提升基层党建质量\n"
+        "各村党支部书记要认真履行第一责任人职责，带头学习、带头攻坚。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
