@@ -89,6 +89,8 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("镇综治中心要会同派出所、司法所，深入开展矛盾纠纷排查化解。", {A.department}),
         # an audit office by its name (ANNOTATION.md §3: 审计部门 is discipline_supervision)
         ("县审计局要对专项资金使用情况开展审计。", {A.discipline_supervision}),
+        # a level written with its variants in brackets, then 委书记: one mention, the secretaries
+        ("各县（市、区）委书记要亲自研究部署。", {A.principal}),
         # 各级党委和政府 (dev_actors: both); so for a named level's party committee and government
         ("各县（市、区）党委和政府要切实履行安全生产属地管理责任。", {A.party_committee, A.lower_government}),
         (
