@@ -37,6 +37,8 @@ class DeadlineCues(BaseModel):
     source: str | None = None
     note: str | None = None
     phrases: list[str]
+    named_periods: list[str] = Field(default_factory=list)
+    seasons: list[str] = Field(default_factory=list)
     framing_before: list[str] = Field(default_factory=list)
     framing_after: list[str] = Field(default_factory=list)
     not_before: list[str] = Field(default_factory=list)
@@ -52,6 +54,8 @@ class DeadlineCues(BaseModel):
 class _Compiled:
     cues: DeadlineCues
     phrase: re.Pattern[str]
+    named_period: re.Pattern[str]
+    season: re.Pattern[str]
     framing_before: tuple[str, ...]
 
 
@@ -61,9 +65,15 @@ def _compiled() -> _Compiled:
     cues = DeadlineCues.model_validate(tomllib.loads(raw))
     return _Compiled(
         cues=cues,
-        phrase=re.compile("|".join(f"(?:{p})" for p in cues.phrases)),
+        phrase=re.compile("|".join(f"(?:{p})" for p in [*cues.phrases, *cues.named_periods, *cues.seasons])),
+        named_period=_alternatives(cues.named_periods),
+        season=_alternatives(cues.seasons),
         framing_before=tuple(sorted(cues.framing_before, key=len, reverse=True)),
     )
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
 def _sentence(text: str, start: int, end: int, area: Span) -> tuple[int, int]:
@@ -114,16 +124,13 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
     if year and resolved and resolved.year < year:
         return False  # a year before the speech's own is history
     # 汛前完成检修 bounds work; 做好汛前各项准备 names the preparations (an attribute)
-    if _SEASON.fullmatch(phrase):
+    if _compiled().season.fullmatch(phrase):
         return after.startswith(tuple(c.year_openers)) or _verb_next(after)
     # 办好二〇〇八年奥运会, 1999年将在昆明举办的…: a bare year names or dates an event
     # unless framed (到2030年) or opening a clause of work (2030年，…  2030年要…).
     if re.fullmatch(r"[\d\s]+年|[一二三四五六七八九〇零○]{4}年", phrase):
         return framed or after.startswith(tuple(c.year_openers))
     return True
-
-
-_SEASON = re.compile(r"(?:主)?汛期?前|(?:春节|元旦|国庆节?|中秋节?)前")
 
 
 def _verb_next(after: str) -> bool:
@@ -163,7 +170,12 @@ def _first_in(text: str, area: Span, year: int | None) -> str | None:
         return None
     # A named period (“十五五”时期) gives way to a date that bounds as visibly (到2030年).
     return max(
-        found, key=lambda m: (_strength(text, m, area), not _NAMED_PERIOD.match(m.group()), -m.start())
+        found,
+        key=lambda m: (
+            _strength(text, m, area),
+            not _compiled().named_period.fullmatch(m.group()),
+            -m.start(),
+        ),
     ).group()
 
 
@@ -232,7 +244,6 @@ def resolve(phrase: str, year: int | None) -> tuple[date | None, DeadlineBasis |
     return due, (DeadlineBasis.speech_year if due else None)
 
 
-_NAMED_PERIOD = re.compile(r"[“\"]十|过渡期|攻坚期|规划期")
 _FIVE_YEAR_PLAN = re.compile(r"[“\"](十[一二三四五六七八九])五[”\"]")
 
 # 今后五年, 未来三年内, 近两年, 三年内, 两年之内, 三年左右的时间 (用 already dropped): a count of years.

@@ -132,22 +132,23 @@ def sentence_asks(sentence: str) -> bool:
     clauses = toks.clauses()
     for k, items in enumerate(clauses[:2]):
         clause = LazyTokens(clause_tokens(items))
-        dated = _skip_time(clause, 0) > 0
-        j = _skip_adverbs(clause, _skip_time(clause, 0))
+        after_date = _skip_time(clause, 0)
+        dated = after_date > 0
+        j = _skip_adverbs(clause, after_date)
         if not clause.has(j):
             continue
-        if clause.has(0) and clause[0][0] in _NEGATIONS:
+        if clause[0][0] in w["negations"]:
             break  # `不担当不作为，…`: a failing named, no work asked
         word, tag = clause[j]
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
-        if _verbish(word, tag) and _predicated(list(clause.after(j + 1)), w["topic_predicates"]):
+        if _verbish(word, tag) and _predicated(list(clause.after(j + 1))):
             break  # `改善民生是经济发展的根本目的`: the verb's phrase is the subject of 是
         if _verbish(word, tag) and not (clause.has(j + 1) and clause[j + 1][0] == "的"):
             return True  # (a verb before 的 names a thing: `今年工作的重点是…`)
         if tag == "p":
             rest = list(clause.after(j + 1))
-            if rest and rest[-1][0] in _VIEWPOINT_ENDS:
+            if rest and rest[-1][0] in w["viewpoint_ends"]:
                 continue  # `从近期发生的几起事故看，…`: a point of view, the next clause says
             if any(_verbish(*t) for t in rest[1:]):
                 return True
@@ -156,19 +157,11 @@ def sentence_asks(sentence: str) -> bool:
     return False
 
 
-_NEGATIONS = ("不", "没", "未", "无")
-
-# `从…看`, `就…而言`: a clause framing a point of view.
-_VIEWPOINT_ENDS = ("看", "来看", "上看", "而言", "来说", "看来")
-
-# Before 是 these make a conjunction or focus (`特别是`, `而是`), not a predicate.
-_NOT_PREDICATING = ("特别", "尤其", "而", "或", "还", "即", "就", "也", "都", "不仅", "主要", "首先")
-
-
-def _predicated(rest: list[tuple[str, str]], predicates: list[str]) -> bool:
+def _predicated(rest: list[tuple[str, str]]) -> bool:
     """Does a topic predicate (是, 在于 …) follow in the clause, as its predicate?"""
+    w = _words()
     return any(
-        word in predicates and (k == 0 or rest[k - 1][0] not in _NOT_PREDICATING)
+        word in w["topic_predicates"] and (k == 0 or rest[k - 1][0] not in w["not_predicating"])
         for k, (word, _t) in enumerate(rest)
     )
 
