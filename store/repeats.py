@@ -272,9 +272,11 @@ def _backfill_rows(
             have.setdefault(rid, []).append((score, earlier))
     rows, dropped = [], []
     for other in stored:
-        old = have.get(other, [])
-        if len(old) + len(backfill[other]) <= max_links:  # room for all: nothing to rank
-            rows += [(other, rid, score, code) for score, rid in backfill[other]]
+        old, new = have.get(other, []), backfill[other]
+        if len(old) + len(new) <= max_links:  # room for all: nothing to rank
+            rows += [(other, rid, score, code) for score, rid in new]
+            continue
+        if len(old) >= max_links and max(new)[0] <= min(old)[0]:  # none better than its weakest
             continue
         ranked = sorted(
             [(-score, 0, earlier) for score, earlier in old]
