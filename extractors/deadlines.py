@@ -48,6 +48,8 @@ class DeadlineCues(BaseModel):
     year_openers: list[str] = Field(default_factory=list)
     bounding_before: list[str] = Field(default_factory=list)
     bounding_after: list[str] = Field(default_factory=list)
+    frame_verbs: list[str] = Field(default_factory=list)
+    frame_nouns: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
             break
     if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
         return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
+    if before.endswith(tuple(c.frame_verbs)) and after.startswith(tuple(c.frame_nouns)):
+        return False  # 做好今年工作，要…: a frame, as 新的一年 is
     clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
@@ -139,6 +143,12 @@ def _verb_next(after: str) -> bool:
     return bool(toks) and toks[0][1].startswith("v") and (len(toks) < 2 or toks[1][0] != "的")
 
 
+def _work_next(after: str) -> bool:
+    """A verb or an adverb comes next (`今年再减少…`, `今年新增…`), not a subject."""
+    toks = list(tagged_tokens(after[:6]))
+    return bool(toks) and toks[0][1].startswith(("v", "d"))
+
+
 def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:
     """The clause (between commas) that holds text[start:end], within the sentence s..e."""
     left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
@@ -154,8 +164,10 @@ def _strength(text: str, m: re.Match[str], area: Span) -> int:
     if re.search(r"(?:前|底|末|内)$", m.group()) or any(w in before for w in c.bounding_before):
         return 2
     s, _ = _sentence(text, m.start(), m.end(), area)
-    if not text[s : m.start()].strip():
-        return 2  # 今后五年，一定要…: opening the sentence, it bounds what follows
+    if not text[s : m.start()].strip() and (after.startswith(tuple(c.year_openers)) or _work_next(after)):
+        # 今后五年，一定要…; 今年要…; 今年再减少…: opening the sentence, it bounds what
+        # follows (not `今年县政府确定的十件实事，…`: there it dates what the sentence names)
+        return 2
     return 2 if any(w in after for w in c.bounding_after) else 1
 
 
