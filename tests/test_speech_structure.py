@@ -449,3 +449,20 @@ def test_a_heading_on_why_work_matters_is_situation_though_it_names_the_work():
         "各村党支部书记要认真履行第一责任人职责，带头学习、带头攻坚。\n"
     )
     assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_an_inline_list_whose_items_open_with_adjectives_used_as_verbs_opens_items():
+    # held-out t 2.5: `稳定粮食生产`, `壮大集体经济` are work (jieba tags 稳定, 壮大 as adjectives),
+    # so the inline list inside a `1、` item is its list of requirements (§1, §2).
+    text = (
+        "同志们：\n下面，我讲一个方面。\n"
+        "一、突出重点，抓好今年各项工作\n"
+        "1、全力抓好农业生产。要守牢粮食安全底线，重点做好两项工作：一是稳定生猪生产，"
+        "能繁母猪存栏保持在3万头左右；二是壮大特色产业，培育茶叶、中药材等富民产业。\n"
+        "2、扎实推进城市更新。县住建局要加快老旧小区改造。\n"
+    )
+    assert reqs(text) == [
+        ("1.1.1", "稳定生猪生产，能繁母猪存栏保持在3万头左右；"),
+        ("1.1.2", "壮大特色产业，培育茶叶、中药材等富民产业。"),
+        ("1.2", "扎实推进城市更新。"),
+    ]
