@@ -93,6 +93,21 @@ def test_a_one_paragraph_send_off_that_ends_in_an_exclamation_is_no_item():
     assert reqs(text) == [("1.1", "稳定粮食生产。"), ("1.2", "抓好防汛备汛。")]
 
 
+def test_an_address_opened_paragraph_stressing_the_work_stays_an_item_before_the_send_off():
+    # held-out s 4.5: `同志们，我再强调一下，…县应急管理局要…` goes on with the last part's work (§2);
+    # the send-off is the paragraph after it.
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、认清形势\n当前汛期临近，防汛形势严峻复杂。\n"
+        "二、压实责任\n"
+        "各乡镇党委书记要切实扛起第一责任人责任，亲自部署、亲自检查。\n"
+        "县直有关部门要按照职责分工，各司其职、密切配合。\n"
+        "同志们，我再强调一下，值班值守决不能出任何纰漏。县应急管理局要每天抽查各乡镇值班情况，发现脱岗的立即通报。\n"
+        "同志们，防汛工作责任重于泰山。希望大家以高度负责的态度，坚决打赢防汛这场硬仗！\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["2.1", "2.2", "2.3"]
+
+
 # -- 1. speech structure --------------------------------------------------------------
 
 
