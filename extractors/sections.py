@@ -33,6 +33,8 @@ class Signals:
     work: float = 0.0  # share of characters in sentences that ask for something
     goals: float = 0.0  # share of characters in clauses that state goals, indicators, outcomes
     demands: float = 0.0  # share of sentences that demand with a modal (`要`, `必须`), not `将`
+    results: float = 0.0  # looking-back words but `了`, per 1000 characters
+    why: float = 0.0  # words of why the work matters at home (risks, stakes), per 1000 characters
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,10 @@ def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:
         kind: sum(body.count(w) for w in spec.get("body", [])) * 1000 / size
         for kind, spec in section_cues()["kinds"].items()
     }
+    kinds = section_cues()["kinds"]
+    review = kinds["review"]
+    results = sum(body.count(w) for w in review.get("body", []) if w != "了") * 1000 / size
+    why = sum(body.count(w) for w in kinds["situation"].get("why_body", [])) * 1000 / size
     asked = total = chars = work = goals = demands = 0
     goal = _goal_clause()
     modals = set(section_cues()["kinds"]["tasks"].get("heading_modals", []))
@@ -77,7 +83,14 @@ def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:
     coverage = (node.end - node.children[0].start) / size if node.children else 0.0
     chars = max(chars, 1)
     return Signals(
-        density, asked / max(total, 1), coverage, work / chars, goals / chars, demands / max(total, 1)
+        density,
+        asked / max(total, 1),
+        coverage,
+        work / chars,
+        goals / chars,
+        demands / max(total, 1),
+        results,
+        why,
     )
 
 
@@ -174,7 +187,13 @@ def body_kind(sig: Signals) -> SectionKind:
     d = sig.density
     if d["situation"] >= th["situation_density"]:
         return SectionKind.situation
-    if sig.directive < th["review_max_directive"]:
+    statements = sig.directive < th["review_max_directive"]
+    if statements:
+        why = sig.why >= th["why_density"] and sig.why > sig.results
+        if why and d["problems"] < th["problems_density"]:
+            # `森林防火这根弦，任何时候都不能松`: risks, stakes and lessons, not results nor
+            # shortcomings (§1)
+            return SectionKind.situation
         if d["review"] >= th["review_density"] and d["review"] >= d["problems"]:
             return SectionKind.review
         if d["problems"] >= th["problems_density"]:

@@ -481,3 +481,18 @@ def test_an_inline_list_whose_items_open_with_adjectives_used_as_verbs_opens_ite
         ("1.1.2", "壮大特色产业，培育茶叶、中药材等富民产业。"),
         ("1.2", "扎实推进城市更新。"),
     ]
+
+
+def test_a_part_on_risks_and_lessons_told_in_the_past_tense_is_situation_not_review():
+    # held-out s 1: no heading cue; a spoken part on risks, stakes and a lesson (`去年…发生了
+    # 一起…`) uses `了` without results: it explains why the work matters (§1 situation).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、安全生产这根弦，一刻也不能放松\n"
+        "我们县矿山多、危化企业多，历来是事故易发、高发地区，风险隐患不容忽视。去年，邻市发生了一起"
+        "尾矿库溃坝事故，造成了重大人员伤亡，教训极其深刻。有的同志存在麻痹思想和侥幸心理，"
+        "以为事故离我们很远，这是十分危险的，一旦出了事就晚了。\n"
+        "二、突出重点，抓好隐患排查\n"
+        "县应急管理局要牵头开展尾矿库专项检查。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
