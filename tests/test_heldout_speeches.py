@@ -28,6 +28,18 @@ q (a township party-building speech: an inline list of the section's three topic
 paragraph on each) first scored 1.0 but section_kind_acc 0.667 (`充分认识抓好…的重要性` read
 as tasks by its 抓好); after the fix 1.0.
 
+r–t (written longer, 2,500–2,600 characters each, in styles not in a–q: a city plenary with
+`一是` lists inside `（一）` paragraphs and a part's own text that feeds inheritance; a county
+forest-fire transcript with `一要` paragraph items, `同志们，` interjections and `我再强调一下`
+paragraphs; a county government plenary with `第一个方面` parts, `1、` items, `牵头单位：…；责任单位：…`
+lines and an opening that reviews results with its own `一是` list) first scored req_f1 0.933,
+specific_f1 0.956, actor_f1 0.952, deadline_acc 0.80, section_kind_acc 0.90: holidays and
+seasons as bounds (清明节前, 秋季开学前, 本季度, 今冬明春), `做好今年工作` as a frame, labelled
+division-of-labour lines, the subject of a `…的` attributive, village posts and utilities as
+actors, adjectives used as verbs (稳定粮食生产) in an inline list, `同志们，我再说一遍，…` read as
+the send-off, a part on risks and lessons read as a review. After general fixes all 1.0 but
+one deadline (`全年粮食播种面积稳定在…` dates an indicator; left, see README).
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -44,7 +56,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (17, 134, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (20, 173, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
