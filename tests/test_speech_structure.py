@@ -496,3 +496,19 @@ def test_a_part_on_risks_and_lessons_told_in_the_past_tense_is_situation_not_rev
         "县应急管理局要牵头开展尾矿库专项检查。\n"
     )
     assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_groups_named_as_things_to_do_are_groups_of_paragraph_items():
+    # held-out u: `第一件事：…` heads a group (§1 group markers, like `第一，`); its paragraphs
+    # are items, and the section's own text before it is no item.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、聚焦重点，抓好今年“两件事”\n"
+        "今年全镇上下要集中精力抓好“两件事”。\n"
+        "第一件事：发展壮大村级集体经济。\n"
+        "各村要因村施策发展物业经济，年底前所有村集体经济收入达到15万元以上。\n"
+        "镇农经站要加强对村级集体资产的监督管理。\n"
+        "第二件事：持续改善农村人居环境。\n"
+        "各村要落实“门前三包”责任制，每月开展一次评比。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2"]
