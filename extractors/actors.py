@@ -137,10 +137,11 @@ def _labelled(
     text: str, sentence: list[tuple[int, int]], lexicon: Lexicon
 ) -> list[tuple[Mention, ActorCategory]] | None:
     """`牵头单位：县发改委；责任单位：县住建局，各乡镇（街道）`: a sentence that opens with an
-    assignment label and a colon assigns every unit it names after the label (None when
-    the sentence is not such a line)."""
+    assignment label and a colon (in brackets after an item's text too: `（牵头单位：…）`)
+    assigns every unit it names after the label (None when the sentence is not such a line)."""
     cs, ce = sentence[0]
-    if len(sentence) < 2 or text[cs:ce].strip() not in lexicon.subject.assignment_labels:
+    label = text[cs:ce].strip().lstrip("（(【[")  # `（牵头单位：…）` after the item's text
+    if len(sentence) < 2 or label not in lexicon.subject.assignment_labels:
         return None
     if text[ce : ce + 1] not in ("：", ":"):
         return None

@@ -48,8 +48,10 @@ class DeadlineCues(BaseModel):
     year_openers: list[str] = Field(default_factory=list)
     bounding_before: list[str] = Field(default_factory=list)
     bounding_after: list[str] = Field(default_factory=list)
+    level_words: list[str] = Field(default_factory=list)
+    level_modals: list[str] = Field(default_factory=list)
     frame_verbs: list[str] = Field(default_factory=list)
-    frame_nouns: list[str] = Field(default_factory=list)
+    frame_object: str = "(?!)"
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,17 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
             break
     if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
         return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
-    if before.endswith(tuple(c.frame_verbs)) and after.startswith(tuple(c.frame_nouns)):
+    if before.endswith(tuple(c.frame_verbs)) and re.match(c.frame_object, after):
         return False  # 做好今年工作，要…: a frame, as 新的一年 is
     clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
+    if (
+        not framed
+        and any(w in clause for w in c.level_words)
+        and not any(w in _clause_around(text, start, end, s, e) for w in [*c.level_modals, "把"])
+    ):
+        return False  # 全年粮食播种面积稳定在85万亩以上: an indicator's level, dated (把…稳定在: work)
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
     if any(w in text[s:e] for w in c.past_markers) and (

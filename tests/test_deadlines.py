@@ -93,6 +93,10 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         # the year's work named as a frame, as 新的一年 is (held-out t; pool 山西, 广西 2026)
         "做好今年工作，关键在于狠抓落实。",
         "全面做好明年的工作，必须坚持稳中求进。",
+        "抓好今年的“三农”工作，关键在人。",  # held-out u
+        # an indicator's level, dated: no bound on work (held-out t, w)
+        "全年粮食播种面积稳定在120万亩以上。",
+        "全年制造业贷款增速不低于各项贷款平均增速。",
     ],
 )
 def test_no_deadline(text: str) -> None:

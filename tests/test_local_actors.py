@@ -101,12 +101,19 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("生态护林员要坚持每天巡山，发现火情立即报告。", {A.cadres}),
         ("巡河员要加强日常巡查，发现问题及时上报。", {A.cadres}),
         ("供电公司要做好迎峰度夏电力保障。", {A.enterprises_institutions}),
+        # a branch of the central bank is a department, as 人民银行 is (held-out w)
+        ("人民银行市中心支行要加强窗口指导。", {A.department}),
         # a township's stations (站所) are departments (held-out u)
         ("镇经管站要加强对村级集体资产的监督管理。", {A.department}),
         ("乡畜牧兽医站要做好春季动物防疫。", {A.department}),
         # a division of labour written as labelled lines (held-out t)
         ("牵头单位：县交通运输局；责任单位：县财政局，各乡镇（街道）。", {A.department, A.lower_government}),
         ("责任单位：各镇（街道）、县直有关部门；完成时限：9月底前。", {A.department, A.lower_government}),
+        # … and in brackets after the item's own text (held-out w)
+        (
+            "年内推出30个集成服务套餐。（牵头单位：各乡镇（街道）；配合单位：县数据局）",
+            {A.lower_government, A.department},
+        ),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:

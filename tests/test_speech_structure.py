@@ -512,3 +512,21 @@ def test_groups_named_as_things_to_do_are_groups_of_paragraph_items():
         "各村要落实“门前三包”责任制，每月开展一次评比。\n"
     )
     assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2"]
+
+
+def test_a_list_after_a_lead_in_hangs_under_it_and_a_paragraph_after_the_list_stays_an_item():
+    # held-out w 2.2: lead-in ⏎ `1.…2.…` ⏎ a paragraph with a subject of its own: the list
+    # hangs under its lead-in and the paragraph after it is an item of the group (§2), not part
+    # of `2.`.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、聚焦关键环节，打造一流营商环境\n"
+        "（一）着力降低企业经营成本\n"
+        "要认真落实各项减税降费政策。重点抓好以下两项工作：\n"
+        "1.全面推行惠企政策“免申即享”。县财政局要梳理各类惠企资金政策。\n"
+        "2.降低企业要素成本。县发改委要清理规范水电气接入环节收费。\n"
+        "各乡镇要结合本地实际，出台降低企业成本的具体措施。\n"
+        "（二）着力维护公平竞争的市场秩序\n"
+        "县市场监管局要牵头开展妨碍公平竞争的政策措施清理。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1.1", "1.1.1.2", "1.1.2", "1.2"]
