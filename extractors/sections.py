@@ -137,6 +137,12 @@ def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
     if SectionKind.closing in named:
         return SectionKind.closing
     if heading_demands(heading):
+        if SectionKind.situation in named and not node.children:
+            # `形势逼人，必须增强抓发展的紧迫感`: the demand is an awareness of the situation;
+            # a body of statements explains it (§1: what most of the text does).
+            sig = signals(outline, node)
+            if sig.directive < th["tasks_min_directive"]:
+                return SectionKind.situation
         # `第三，…必须以正视问题的勇气…推进自我革命`: the heading is itself a demand, and
         # its cue words (`问题`) name what the demand is about, not the section's kind.
         return SectionKind.targets if lists_principles(outline, node) else SectionKind.tasks

@@ -530,3 +530,17 @@ def test_a_list_after_a_lead_in_hangs_under_it_and_a_paragraph_after_the_list_st
         "县市场监管局要牵头开展妨碍公平竞争的政策措施清理。\n"
     )
     assert [p for p, _ in reqs(text)] == ["1.1.1.1", "1.1.1.2", "1.1.2", "1.2"]
+
+
+def test_a_heading_demanding_awareness_of_the_situation_over_statements_is_situation():
+    # held-out v 1: `形势逼人，必须增强…紧迫感` demands an awareness; its body explains the
+    # situation (rank, neighbours, chances) and asks for little (§1: what most of the text does).
+    text = (
+        "同志们：\n下面，我讲两句话。\n"
+        "第一句话：形势逼人，必须增强抓发展的紧迫感\n"
+        "我们县的经济总量在全市排第八位，与周边县区的差距还在拉大。周边县区都在铆足劲往前赶，"
+        "去年一年就引进了好几个大项目。从自身看，高铁通了，区位条件明显改善，机遇就在眼前。\n"
+        "第二句话：目标已定，必须拿出抓落实的硬举措\n"
+        "县发改委要建立重点项目周调度制度。各乡镇要落实招商任务。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
