@@ -38,7 +38,19 @@ seasons as bounds (清明节前, 秋季开学前, 本季度, 今冬明春), `做
 division-of-labour lines, the subject of a `…的` attributive, village posts and utilities as
 actors, adjectives used as verbs (稳定粮食生产) in an inline list, `同志们，我再说一遍，…` read as
 the send-off, a part on risks and lessons read as a review. After general fixes all 1.0 but
-one deadline (`全年粮食播种面积稳定在…` dates an indicator; left, see README).
+one deadline (`全年粮食播种面积稳定在…` dates an indicator), fixed with batch u–w.
+
+u–w (2,400–2,500 characters: a township speech of `第一件事：` groups, a county 三干会
+transcript of `第一句话：` parts with `首先…最后` items and role owners as subjects, a city
+speech with `一是` paragraphs ending in `（牵头单位：…）` and a `1.` list after a lead-in beside
+a paragraph item) first scored req_f1 0.909, specific_f1 0.911, actor_f1 0.907, deadline_acc
+0.914, section_kind_acc 0.90, path_acc 0.771 (against the gold as first written; one label,
+w 2.4.2's all_units, was my error and corrected after the run). Causes: `第一件事` not a
+marker, 当好 and a township's 站所 unknown, a paragraph after a lead-in's list read as part of
+its last member, labels in brackets, 人民银行市分行, a year dating an indicator's level,
+`形势逼人，必须增强…紧迫感` read as tasks. After general fixes: req_f1 1.0, specific_f1 0.966;
+left: three subjects the rules take and the gold does not (`企业办一件事要跑好几趟`, a subject
+carried past `这个任务不是摆样子的`, debtors inside `…拖欠中小企业的账款，要…`).
 
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
@@ -56,7 +68,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (20, 173, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (23, 214, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
