@@ -110,7 +110,12 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         if before.endswith(word):
             before, framed = before[: -len(word)], True
             break
-    if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
+    not_after = tuple(c.not_after)
+    if (
+        after.startswith(tuple(c.not_before))
+        or before.endswith(not_after)
+        or text[s:start].endswith(not_after)
+    ):
         return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
     if before.endswith(tuple(c.frame_verbs)) and re.match(c.frame_object, after):
         return False  # 做好今年工作，要…: a frame, as 新的一年 is

@@ -69,6 +69,8 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         # the current quarter and a named season of work (held-out s)
         ("县住建局要本季度完成全部燃气管道排查。", "本季度", None),
         ("今冬明春，各乡镇要集中开展一次清理整治。", "今冬明春", None),
+        # … written with 到来/来临 and 之前 (held-out z)
+        ("镇自然资源所要在汛期来临之前完成隐患点核查。", "汛期来临之前", None),
     ],
 )
 def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | None) -> None:
@@ -94,6 +96,7 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         "做好今年工作，关键在于狠抓落实。",
         "全面做好明年的工作，必须坚持稳中求进。",
         "抓好今年的“三农”工作，关键在人。",  # held-out u
+        "防汛工作，重在汛前准备。",  # names the work (held-out z), no bound
         # an indicator's level, dated: no bound on work (held-out t, w)
         "全年粮食播种面积稳定在120万亩以上。",
         "全年制造业贷款增速不低于各项贷款平均增速。",

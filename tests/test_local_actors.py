@@ -103,6 +103,12 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("供电公司要做好迎峰度夏电力保障。", {A.enterprises_institutions}),
         # a branch of the central bank is a department, as 人民银行 is (held-out w)
         ("人民银行市中心支行要加强窗口指导。", {A.department}),
+        # centres and offices of a township or county, public-security staff, cadres on duty (held-out y, z)
+        ("乡镇（街道）综治中心要整合综治、信访、司法等力量。", {A.department}),
+        ("县级社会治理综合服务中心要发挥好枢纽作用。", {A.department}),
+        ("镇党政办要每周通报一次工作进展情况。", {A.department}),
+        ("广大政法干警要严格规范公正文明执法。", {A.cadres}),
+        ("值班干部要坚守岗位，保持通信畅通。", {A.cadres}),
         # a township's stations (站所) are departments (held-out u)
         ("镇经管站要加强对村级集体资产的监督管理。", {A.department}),
         ("乡畜牧兽医站要做好春季动物防疫。", {A.department}),
