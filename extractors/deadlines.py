@@ -19,7 +19,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.directives import sentence_asks
+from extractors.directives import is_work_verb, sentence_asks
 from extractors.text import Span
 from extractors.tokens import tagged_tokens
 from schemas import DeadlineBasis
@@ -130,9 +130,19 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 全年粮食播种面积稳定在85万亩以上: an indicator's level, dated (把…稳定在: work)
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers) and (
-        not sentence_asks(text[s:e])
-        or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+    bound_then_work = (
+        bool(re.search(r"(?:前|底|末|内)$", phrase))
+        and _work_verb_first(after)
+        # 去年我们在汛前准备上下了功夫: a past marker before the phrase in its clause
+        and not any(w in _clause_before(text, start, s) for w in c.past_markers)
+    )
+    if (
+        not bound_then_work
+        and any(w in text[s:e] for w in c.past_markers)
+        and (
+            not sentence_asks(text[s:e])
+            or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+        )
     ):
         return (
             False  # 2021年，我们已经提拔…; 已进入汛前准备的关键时期 (对已签约项目，要…年底前开工: a demand)
@@ -151,15 +161,34 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
 
 
 def _verb_next(after: str) -> bool:
-    """A verb comes next, and not one of an attribute (`汛前准备的关键时期`)."""
+    """A verb comes next (`投入使用`, an idiom jieba tags a noun, counts), and not one of an
+    attribute (`汛前准备的关键时期`) or a noun coordinated with another (`做好汛前准备和信访
+    维稳工作`)."""
     toks = list(tagged_tokens(after[:10]))
-    return bool(toks) and toks[0][1].startswith("v") and (len(toks) < 2 or toks[1][0] != "的")
+    return (
+        bool(toks)
+        and is_work_verb(*toks[0])
+        and (len(toks) < 2 or toks[1][0] not in ("的", "和", "与", "及", "、"))
+    )
+
+
+def _work_verb_first(after: str) -> bool:
+    """`6月底前实现已签约项目开工率…`: a verb of work right after a bound, so a past marker
+    later in the clause (已签约) is an attribute, not a statement of what was done."""
+    toks = list(tagged_tokens(after[:8]))
+    return bool(toks) and is_work_verb(*toks[0])
 
 
 def _work_next(after: str) -> bool:
     """A verb or an adverb comes next (`今年再减少…`, `今年新增…`), not a subject."""
     toks = list(tagged_tokens(after[:6]))
     return bool(toks) and toks[0][1].startswith(("v", "d"))
+
+
+def _clause_before(text: str, start: int, s: int) -> str:
+    """The words of the phrase's clause before it, within the sentence that starts at s."""
+    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
+    return text[max(left + 1, s) : start]
 
 
 def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:

@@ -309,6 +309,11 @@ def _commitment(toks: SentenceTokens, pos: Pos) -> bool:
     )
 
 
+def is_work_verb(word: str, tag: str) -> bool:
+    """Is the token (a word and its jieba tag) a verb of work, idioms and mis-tagged verbs included?"""
+    return _verbish(word, tag)
+
+
 def _verbish(word: str, tag: str) -> bool:
     w = _words()
     if word in w["not_work"]:

@@ -46,8 +46,17 @@ _CLAUSE = re.compile(r"[^，；,;]+")
 
 
 def heading_kinds(heading: str) -> set[SectionKind]:
+    """The kinds whose heading words the heading holds; a kind's `not_heading` phrases are taken
+    out first (`形势任务`: 任务 there names the situation's demands, no tasks part)."""
     kinds = section_cues()["kinds"]
-    return {SectionKind(k) for k, spec in kinds.items() if any(w in heading for w in spec.get("heading", []))}
+    named = set()
+    for k, spec in kinds.items():
+        h = heading
+        for phrase in spec.get("not_heading", []):
+            h = h.replace(phrase, "")
+        if any(w in h for w in spec.get("heading", [])):
+            named.add(SectionKind(k))
+    return named
 
 
 def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:

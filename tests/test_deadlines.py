@@ -71,6 +71,14 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         ("今冬明春，各乡镇要集中开展一次清理整治。", "今冬明春", None),
         # … written with 到来/来临 and 之前 (held-out z)
         ("镇自然资源所要在汛期来临之前完成隐患点核查。", "汛期来临之前", None),
+        # a season before an idiom jieba tags a noun (投入使用) still bounds it (held-out ab)
+        ("县教育局要加快新建学校建设，确保秋季开学前投入使用。", "秋季开学前", None),
+        # a bound and then work: 已 in the work's object (已签约项目) is no statement of the past (held-out ac)
+        (
+            "县住建局要逐一梳理手续办理情况，9月底前实现已签约项目开工率达到80%以上。",
+            "9月底前",
+            date(2025, 9, 30),
+        ),
     ],
 )
 def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | None) -> None:
@@ -97,6 +105,8 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         "全面做好明年的工作，必须坚持稳中求进。",
         "抓好今年的“三农”工作，关键在人。",  # held-out u
         "防汛工作，重在汛前准备。",  # names the work (held-out z), no bound
+        "各乡镇要做好汛前准备和安全生产工作。",  # a season naming a noun beside another (held-out ab)
+        "三季度工作任务重、时间紧，各部门一定要增强紧迫感。",  # dates a situation (held-out ab)
         # an indicator's level, dated: no bound on work (held-out t, w)
         "全年粮食播种面积稳定在120万亩以上。",
         "全年制造业贷款增速不低于各项贷款平均增速。",

@@ -103,6 +103,10 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("供电公司要做好迎峰度夏电力保障。", {A.enterprises_institutions}),
         # a branch of the central bank is a department, as 人民银行 is (held-out w)
         ("人民银行市中心支行要加强窗口指导。", {A.department}),
+        # a city's districts; builders on a project; a government qualifying its officials (held-out ab, ac)
+        ("各区要结合本地特色，举办美食节、夜市等主题活动。", {A.lower_government}),
+        ("项目建设企业要倒排工期、加快进度。", {A.enterprises_institutions}),
+        ("市政府各位副市长要按照分工，加强对分管领域工作的调度。", {A.leadership_member}),
         # centres and offices of a township or county, public-security staff, cadres on duty (held-out y, z)
         ("乡镇（街道）综治中心要整合综治、信访、司法等力量。", {A.department}),
         ("县级社会治理综合服务中心要发挥好枢纽作用。", {A.department}),

@@ -544,3 +544,19 @@ def test_a_heading_demanding_awareness_of_the_situation_over_statements_is_situa
         "县发改委要建立重点项目周调度制度。各乡镇要落实招商任务。\n"
     )
     assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_a_heading_on_the_situation_and_tasks_one_faces_is_situation():
+    # held-out aa 1: in `形势任务` 任务 names the situation's demands, not a tasks part; the
+    # quoted 一是…三是 list of what to recognise is then no list of requirements (§1, §2).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、深刻把握安全生产面临的形势任务\n"
+        "去年全县安全生产形势总体平稳，但事故隐患依然存在。我们要深刻认识到：一是风险隐患还没有彻底消除；"
+        "二是安全生产的责任不能有丝毫松懈；三是麻痹思想一旦出现就会酿成大祸。对此，各级党组织和广大党员干部"
+        "一定要保持清醒头脑，把安全生产工作不断引向深入。\n"
+        "二、突出重点，抓好隐患排查整治\n"
+        "县应急管理局要牵头开展安全生产大检查。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+    assert [p for p, _ in reqs(text)] == ["2"]
