@@ -74,6 +74,13 @@ read as a tasks heading (and its quoted list as requirements), 各区 and 建设
 `做好汛前准备和…工作`, `已签约` in a bound's work read as the past, `二季度工作任务重` as a bound.
 After the fixes all 1.0.
 
+ad, af (shorter, 1,250–1,300 characters: a village party secretary's speech to villagers'
+representatives whose outermost list is `一是…五是` paragraphs, each a one-paragraph section,
+closed by an address-opened call and a greeting; a district speech typed with half-width
+punctuation and full-width digits) first scored req_f1 1.0, specific_f1 0.944, actor_f1 0.923,
+deadline_acc 1.0, section_kind_acc 1.0: only the village supervision committee (村监委会) was
+unknown.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -90,7 +97,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (29, 297, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (31, 312, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
