@@ -27,40 +27,46 @@ TARGETS = {"link_p50_s": 1.0, "ingest_ratio": 1.3, "db_growth": 0.15}
 
 def fill_repeat_index(db: Any) -> dict[str, float]:
     """The repeat index of every stored requirement, as the flow would have written it: each
-    distinct (heading, text) keyed once, then `repeat_keys` and `repeat_bands` in one pass each."""
+    distinct (heading, text) keyed once, each distinct key a `repeat_demands` row with its band
+    rows, then every active requirement's `repeat_keys` row in one pass."""
     from extractors.repeats import demand_key
-    from store.repeats import gram_hashes
+    from store.repeats import gram_hashes, key_digest
 
     conn = db.conn
     began = time.perf_counter()
-    conn.execute("create temp table pool_keys (heading text, text text, grams blob)")
-    conn.execute("create temp table pool_bands (heading text, text text, band integer)")
+    conn.execute("create temp table pool_keys (heading text, text text, kid integer)")
     distinct = conn.execute("select distinct heading, text from requirements").fetchall()
+    kids: dict[bytes, int] = {}
+    bands: set[tuple[int, int]] = set()
     for heading, text in distinct:
         key = demand_key("", heading or "", text or "")
         if not key.bands:
             continue
-        conn.execute("insert into temp.pool_keys values (?, ?, ?)", [heading, text, gram_hashes(key.grams)])
-        conn.executemany(
-            "insert into temp.pool_bands values (?, ?, ?)", [(heading, text, b) for b in key.bands]
-        )
+        blob = gram_hashes(key.grams)
+        if blob not in kids:
+            kids[blob] = len(kids) + 1
+            bands.update((b, kids[blob]) for b in key.bands)
+        conn.execute("insert into temp.pool_keys values (?, ?, ?)", [heading, text, kids[blob]])
     conn.execute("create index temp.pool_keys_ht on pool_keys (heading, text)")
-    conn.execute("create index temp.pool_bands_ht on pool_bands (heading, text)")
     keyed = time.perf_counter() - began
     with conn:
+        conn.executemany(
+            "insert into repeat_demands (kid, digest, grams) values (?, ?, ?)",
+            [(kid, key_digest(blob), blob) for blob, kid in kids.items()],
+        )
         conn.execute(
-            """insert or ignore into repeat_keys (rid, grams)
-               select r.rowid, p.grams from requirements r
+            """insert or ignore into repeat_keys (rid, kid)
+               select r.rowid, p.kid from requirements r
                join temp.pool_keys p on p.heading = r.heading and p.text = r.text
                where r.status = 'active'"""
         )
-        conn.execute(
-            """insert or ignore into repeat_bands (band, rid)
-               select p.band, r.rowid from requirements r
-               join temp.pool_bands p on p.heading = r.heading and p.text = r.text
-               where r.status = 'active' order by p.band, r.rowid"""
-        )
-    return {"distinct": len(distinct), "keys_s": keyed, "fill_s": time.perf_counter() - began - keyed}
+        conn.executemany("insert or ignore into repeat_bands (band, kid) values (?, ?)", sorted(bands))
+    return {
+        "distinct": len(distinct),
+        "keys": len(kids),
+        "keys_s": keyed,
+        "fill_s": time.perf_counter() - began - keyed,
+    }
 
 
 def new_speech(n: int = 60) -> Any:
@@ -205,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             log("(link) filling the repeat index")
             fill = fill_repeat_index(db)
             lines.append(
-                f"- repeat index filled: {fill['distinct']:,} distinct requirement texts keyed in "
+                f"- repeat index filled: {fill['distinct']:,} distinct requirement texts ({fill['keys']:,} "
+                f"distinct demand keys) keyed in "
                 f"{fill['keys_s']:.0f} s, tables filled in {fill['fill_s']:.0f} s"
             )
         db.close()

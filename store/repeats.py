@@ -1,10 +1,12 @@
 """Requirements asked again: the demand-key index, the links, and what reads them.
 
 `link_speech` runs inside `save_extraction`'s transaction: each requirement of the speech
-not yet indexed gets its `repeat_keys` row (its shingles) and its `repeat_bands` rows (one
-a MinHash band), and is compared with what is stored: only the requirements sharing a band
+not yet indexed gets its `repeat_keys` row (the id of its demand key), a key not stored yet
+its `repeat_demands` row (its shingles, hashed) and its `repeat_bands` rows (one a MinHash
+band), and each distinct key is compared with what is stored: only the keys sharing a band
 key with it (at most `BUCKET_LIMIT` a band, the latest), each scored exactly (Jaccard of
-the shingles). A match at or above the threshold is a `requirement_links` row from the
+the shingles); a match brings the requirements holding that key (the latest `BUCKET_LIMIT`).
+A heading asked again in many speeches is one key: stored, banded and scored once. A match at or above the threshold is a `requirement_links` row from the
 later of the two (speech year, else ingestion order) to the earlier. Nothing is ever
 recomputed for what is stored. A superseded requirement leaves the index and its links go
 with it (`unlink_requirements`).
@@ -12,6 +14,7 @@ with it (`unlink_requirements`).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import struct
 import zlib
@@ -47,17 +50,46 @@ def _hashes(blob: bytes) -> set[int]:
     return set(memoryview(blob).cast("I"))
 
 
+def key_digest(blob: bytes) -> int:
+    """A stored key's identity (`repeat_demands.digest`): 8 bytes of blake2b of its hashed shingles."""
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little", signed=True)
+
+
 @lru_cache(maxsize=4)
 def _probe(bands: int) -> str:
     """The stored keys sharing a band with a new key, in one statement: the latest `BUCKET_LIMIT`
-    requirements of each of its `bands` band keys (a band row whose requirement left the index,
-    superseded, finds no key)."""
+    keys of each of its `bands` band keys."""
     bucket = (
-        f"select * from (select rid from repeat_bands where band = ? order by rid desc limit {BUCKET_LIMIT})"
+        f"select * from (select kid from repeat_bands where band = ? order by kid desc limit {BUCKET_LIMIT})"
     )
-    return (
-        f"select rid, grams from repeat_keys where rid in ({' union '.join([bucket] * bands)}) order by rid"
-    )
+    return f"select kid, grams from repeat_demands where kid in ({' union '.join([bucket] * bands)})"
+
+
+@lru_cache(maxsize=64)
+def _holders(kids: int) -> str:
+    """The indexed requirements holding each of `kids` keys: the latest `BUCKET_LIMIT` of each."""
+    one = f"select * from (select kid, rid from repeat_keys where kid = ? order by rid desc limit {BUCKET_LIMIT})"
+    return " union all ".join([one] * kids)
+
+
+def _key_ids(conn: Any, blobs: Iterable[bytes]) -> tuple[dict[bytes, int], set[int]]:
+    """The `repeat_demands` row of each key (the hashed shingles), stored first when new; and
+    which of them are new (their band rows still to write)."""
+    ids: dict[bytes, int] = {}
+    new: set[int] = set()
+    for blob in dict.fromkeys(blobs):
+        digest = key_digest(blob)
+        for kid, grams in conn.execute("select kid, grams from repeat_demands where digest = ?", [digest]):
+            if grams == blob:
+                ids[blob] = kid
+                break
+        else:
+            kid = conn.execute(
+                "insert into repeat_demands (digest, grams) values (?, ?)", [digest, blob]
+            ).lastrowid
+            ids[blob] = kid
+            new.add(kid)
+    return ids, new
 
 
 def link_speech(
@@ -73,7 +105,11 @@ def link_speech(
 ) -> int:
     """Index the speech's requirements not yet indexed and link them; the number linked to an
     earlier requirement. Call inside the speech's transaction. The rule is `extractors.repeats.same_demand`:
-    Jaccard at least `threshold`, and `min_shared` shingles in common unless it reaches `sure_score`."""
+    Jaccard at least `threshold`, and `min_shared` shingles in common unless it reaches `sure_score`.
+
+    The same key (the same heading asked again) is stored, banded and scored once, whatever the
+    number of requirements holding it: a candidate key that matches brings the latest
+    `BUCKET_LIMIT` requirements holding it."""
     conn = db.conn
     rowids: dict[str, int] = {}
     for part in _chunks([k.requirement_id for k in keys]):
@@ -100,35 +136,53 @@ def link_speech(
             fresh[rid] = (key, gram_hashes(key.grams))
     if not fresh:
         return 0
-    conn.executemany(
-        "insert into repeat_keys (rid, grams) values (?, ?)", [(r, b) for r, (_, b) in fresh.items()]
-    )
-    mine = set(rowids.values())
-    found: dict[int, list[tuple[int, float]]] = {}
-    for rid, (key, blob) in fresh.items():
+    kid_of, new_kids = _key_ids(conn, (blob for _, blob in fresh.values()))
+    # each distinct key of the speech probed once: its matching stored keys and their scores
+    matches: dict[int, list[tuple[int, int]]] = {}
+    for key, blob in fresh.values():
+        kid = kid_of[blob]
+        if kid in matches:
+            continue
         grams = _hashes(blob)
         n = len(grams)
-        hits = []
-        # a key stored many times (the same heading asked again) is scored once: by its bytes
-        scored: dict[bytes, int | None] = {}
+        hits: list[tuple[int, int]] = []
+        verdicts: dict[int, int | None] = {}
         for other, other_grams in conn.execute(_probe(len(key.bands)), key.bands):
-            if other in mine:
+            if other == kid:
+                verdict: int | None = SCORE_SCALE
+            elif other in verdicts:
                 continue
-            if other_grams in scored:
-                verdict = scored[other_grams]
             else:
                 theirs = _hashes(other_grams)
                 shared = len(grams & theirs)
                 score = shared / (n + len(theirs) - shared)
                 ok = score >= threshold and (shared >= min_shared or score >= sure_score)
-                verdict = scored[other_grams] = round(score * SCORE_SCALE) if ok else None
+                verdict = round(score * SCORE_SCALE) if ok else None
+            verdicts[other] = verdict
             if verdict is not None:
                 hits.append((other, verdict))
+        matches[kid] = hits
+    # the requirements holding the matched keys (this speech's are not indexed yet)
+    wanted = sorted({other for hits in matches.values() for other, _ in hits})
+    mine = set(rowids.values())  # an unchanged requirement of an earlier version is indexed
+    holders: dict[int, list[int]] = {}
+    for part in _chunks(wanted, 100):
+        for other, rid in conn.execute(_holders(len(part)), part):
+            if rid not in mine:
+                holders.setdefault(other, []).append(rid)
+    found: dict[int, list[tuple[int, int]]] = {}
+    for rid, (_, blob) in fresh.items():
+        hits = [(r, score) for other, score in matches[kid_of[blob]] for r in holders.get(other, ())]
         if hits:
             found[rid] = hits
     conn.executemany(
-        "insert or ignore into repeat_bands (band, rid) values (?, ?)",
-        sorted((band, rid) for rid, (key, _) in fresh.items() for band in key.bands),
+        "insert into repeat_keys (rid, kid) values (?, ?)", [(r, kid_of[b]) for r, (_, b) in fresh.items()]
+    )
+    conn.executemany(
+        "insert or ignore into repeat_bands (band, kid) values (?, ?)",
+        sorted(
+            {(band, kid_of[b]) for key, b in fresh.values() if kid_of[b] in new_kids for band in key.bands}
+        ),
     )
     return _write_links(db, speech_id, found, max_links, method)
 
@@ -203,24 +257,33 @@ def _write_links(
 def _backfill_rows(
     conn: Any, backfill: dict[int, list[tuple[int, int]]], max_links: int, code: int
 ) -> list[tuple[int, int, int, int]]:
-    """Links from stored requirements to this (earlier-dated) speech's, within each one's
-    `max_links` (the best scores first)."""
+    """Links from stored requirements to this (earlier-dated) speech's: each stored one keeps
+    its `max_links` best scores (a link it has keeps its place on a tie), so a weaker link
+    stored first gives way to a better one found later."""
     if not backfill:
         return []
-    have: dict[int, int] = {}
+    have: dict[int, list[tuple[int, int]]] = {}
     stored = sorted(backfill)
     for part in _chunks(stored):
         marks = ",".join("?" * len(part))
-        have.update(
-            conn.execute(
-                f"select rid, count(*) from requirement_links where rid in ({marks}) group by rid", part
-            ).fetchall()
-        )
-    rows = []
+        for rid, earlier, score in conn.execute(
+            f"select rid, earlier_rid, score from requirement_links where rid in ({marks})", part
+        ):
+            have.setdefault(rid, []).append((score, earlier))
+    rows, dropped = [], []
     for other in stored:
-        room = max_links - have.get(other, 0)
-        for score, rid in sorted(backfill[other], reverse=True)[: max(0, room)]:
-            rows.append((other, rid, score, code))
+        old = have.get(other, [])
+        if len(old) + len(backfill[other]) <= max_links:  # room for all: nothing to rank
+            rows += [(other, rid, score, code) for score, rid in backfill[other]]
+            continue
+        ranked = sorted(
+            [(-score, 0, earlier) for score, earlier in old]
+            + [(-score, 1, rid) for score, rid in backfill[other]]
+        )
+        kept = ranked[:max_links]
+        rows += [(other, rid, -score, code) for score, new, rid in kept if new]
+        dropped += [(other, earlier) for _, new, earlier in ranked[max_links:] if not new]
+    conn.executemany("delete from requirement_links where rid = ? and earlier_rid = ?", dropped)
     return rows
 
 

@@ -340,22 +340,22 @@ def test_5_a_file_changed_between_scan_and_read_is_left_for_the_next_run(tmp_pat
 
 
 def damage(db_path: Path) -> None:
-    """Overwrite the cell pointers of the last table leaf page: quick_check fails, opening does not."""
+    """Overwrite the cell pointers of a leaf page of `runs` (its root's right-most child):
+    quick_check fails, opening and reading the schema do not."""
     conn = sqlite3.connect(db_path)
     conn.execute("pragma journal_mode = delete")  # everything in the main file
-    page_size, pages = (
-        conn.execute("pragma page_size").fetchone()[0],
-        conn.execute("pragma page_count").fetchone()[0],
-    )
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    (root,) = conn.execute("select rootpage from sqlite_master where name = 'runs'").fetchone()
     conn.close()
     with db_path.open("r+b") as fh:
-        for n in range(pages, 1, -1):
-            fh.seek((n - 1) * page_size)
-            if fh.read(1) == b"\x0d":  # a table b-tree leaf
-                fh.seek((n - 1) * page_size + 8)
-                fh.write(b"\xff" * 32)
-                return
-    raise AssertionError("no leaf page to damage")
+        fh.seek((root - 1) * page_size)
+        header = fh.read(12)
+        assert header[0] == 0x05, "runs needs more rows: its root is not an interior page"
+        leaf = int.from_bytes(header[8:12], "big")  # the right-most child
+        fh.seek((leaf - 1) * page_size)
+        assert fh.read(1) == b"\x0d"  # a table b-tree leaf
+        fh.seek((leaf - 1) * page_size + 8)
+        fh.write(b"\xff" * 32)
 
 
 def test_6_a_damaged_database_is_refused_before_any_write(tmp_path, seed_path):

@@ -26,6 +26,7 @@ NAMES = [
     "m010_corrections_reviewapp",
     "m011_repeats",
     "m012_repeats2",
+    "m013_repeat_demands",
 ]
 
 

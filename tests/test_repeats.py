@@ -431,3 +431,97 @@ def test_a_heading_asked_again_is_keyed_once(monkeypatch):
         == band_keys(demand_shingles("深化财税体制改革。", e.requirements[0].text))
     )
     assert keys[0].bands != keys[2].bands
+
+
+def test_a_heading_asked_in_many_speeches_is_stored_and_banded_once(tmp_path):
+    db = open_db(tmp_path / "t.db")
+    other = {2014: "积极扩大有效投资。", 2015: "稳定粮食生产。", 2016: "加强生态环境保护。"}
+    for year in (2014, 2015, 2016):
+        e = _extraction(f"{year}年报告", year, str(year) * 2, ["深化财税体制改革。", other[year]])
+        save_extraction(db, e, f"{year}.txt", demands=demands(e))
+    assert db["repeat_keys"].count == 6  # every requirement indexed…
+    # …under 4 keys: the 财税 heading once, each other heading its own
+    assert db["repeat_demands"].count == 4
+    fiscal = demands(_extraction("x", 2014, "f" * 8, ["深化财税体制改革。"])).keys[0]
+    kids = {
+        k
+        for (k,) in db.execute(
+            f"select distinct kid from repeat_bands where band in ({','.join('?' * len(fiscal.bands))})",
+            fiscal.bands,
+        )
+    }
+    assert len(kids) == 1 and db.execute(
+        "select count(*) from repeat_bands where kid = ?", [kids.pop()]
+    ).fetchone()[0] == len(set(fiscal.bands))
+    # and it still links each later one to every earlier one
+    pairs = db.execute(
+        """select s.year, e.year from requirement_links l
+           join requirements r on r.rowid = l.rid join speeches s on s.id = r.speech_id
+           join requirements q on q.rowid = l.earlier_rid join speeches e on e.id = q.speech_id
+           order by 1, 2"""
+    ).fetchall()
+    assert pairs == [(2015, 2014), (2016, 2014), (2016, 2015)]
+
+
+def test_a_better_match_found_later_takes_the_place_of_the_weakest_link(tmp_path):
+    # 2020 is stored first and fills its 5 links with weaker matches (2010-2014: other wording); then
+    # 2016, dated before it and asking word for word the same, comes: it takes the weakest's place
+    db = open_db(tmp_path / "t.db")
+    e = _extraction("2020年报告", 2020, "20" * 4, ["深化财税体制改革，健全地方税收入体系。"])
+    save_extraction(db, e, "2020.txt", demands=demands(e))
+    for year in range(2010, 2015):
+        e = _extraction(f"{year}年报告", year, str(year)[-2:] * 4, ["深化财税体制改革，健全地方税。"])
+        save_extraction(db, e, f"{year}.txt", demands=demands(e))
+    scores = [s for (s,) in db.execute("select score from requirement_links order by score")]
+    assert len(scores) == 5 + 10 and max(scores[:5]) < 10_000  # 2020's five, and 2011-14's to earlier ones
+    same = _extraction("2016年报告", 2016, "16" * 4, ["深化财税体制改革，健全地方税收入体系。"])
+    save_extraction(db, same, "2016.txt", demands=demands(same))
+    of_2020 = db.execute(
+        """select s.year, l.score from requirement_links l join requirements r on r.rowid = l.rid
+           join speeches t on t.id = r.speech_id join requirements q on q.rowid = l.earlier_rid
+           join speeches s on s.id = q.speech_id where t.year = 2020 order by l.score desc, s.year desc"""
+    ).fetchall()
+    assert len(of_2020) == 5 and of_2020[0] == (2016, 10_000)
+
+
+def test_m013_keys_an_m012_index_by_distinct_demand_and_links_as_before(tmp_path):
+    from sqlite_utils import Database
+
+    from store import migrate
+    from store.migrations import migrations
+
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m013_repeat_demands")  # as the last session's databases are
+    import store.repeats as repeats
+
+    # the index as m012 stored it: a grams row and 32 band rows a requirement
+    older = _extraction("2018年报告", 2018, "a" * 8, ["深化财税体制改革。", "积极扩大有效投资。"])
+    again = _extraction("2019年报告", 2019, "b" * 8, ["深化财税体制改革。"])
+    for e in (older, again):
+        save_extraction(db, e, f"{e.speech.title}.txt")
+    rowid = {r["id"]: r["rowid"] for r in db.query("select id, rowid from requirements")}
+    for e in (older, again):
+        for k in demands(e).keys:
+            rid = rowid[k.requirement_id]
+            db.execute(
+                "insert into repeat_keys (rid, grams) values (?, ?)", [rid, repeats.gram_hashes(k.grams)]
+            )
+            db.conn.executemany(
+                "insert into repeat_bands (band, rid) values (?, ?)", [(b, rid) for b in k.bands]
+            )
+    migrate(db)
+    assert db["repeat_keys"].count == 3 and db["repeat_demands"].count == 2  # the 财税 heading once
+    assert db.execute("select count(*) from repeat_bands").fetchone()[0] == 2 * 32
+    newer = _extraction("2024年报告", 2024, "c" * 8, ["推进财税体制改革。", "深化金融体制改革。"])
+    assert save_extraction(db, newer, "2024.txt", demands=demands(newer)).repeats == 1
+    linked = {
+        (r, e)
+        for r, e in db.execute(
+            """select r.id, q.id from requirement_links l join requirements r on r.rowid = l.rid
+               join requirements q on q.rowid = l.earlier_rid"""
+        )
+    }
+    assert linked == {
+        (newer.requirements[0].id, older.requirements[0].id),
+        (newer.requirements[0].id, again.requirements[0].id),
+    }
