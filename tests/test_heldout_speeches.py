@@ -81,6 +81,11 @@ punctuation and full-width digits) first scored req_f1 1.0, specific_f1 0.944, a
 deadline_acc 1.0, section_kind_acc 1.0: only the village supervision committee (村监委会) was
 unknown.
 
+ag (a county transcript on 督察整改 whose last part ends with `最后，我再强调两点：一是…二是…`
+beside paragraph items) first scored req_f1 0.947, specific_f1 1.0, deadline_acc 1.0,
+section_kind_acc 1.0: one paragraph item lost because jieba reads `要会同县城管局` as 会同县 (a
+county's name); fixed for any work verb glued to a unit's level.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -97,7 +102,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (31, 312, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (32, 322, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.97, t
     assert t["path_acc"] >= 0.97, t
