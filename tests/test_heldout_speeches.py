@@ -86,6 +86,9 @@ beside paragraph items) first scored req_f1 0.947, specific_f1 1.0, deadline_acc
 section_kind_acc 1.0: one paragraph item lost because jieba reads `要会同县城管局` as 会同县 (a
 county's name); fixed for any work verb glued to a unit's level.
 
+ah (a county transcript whose parts are `首先，…`/`其次，…`/`最后，…` heading lines) first scored
+req_f1 1.0, specific_f1 0.941, deadline_acc 1.0, section_kind_acc 1.0: `县直各包联部门` unknown.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -102,7 +105,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (32, 322, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (33, 326, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.98, t
     assert t["path_acc"] >= 0.98, t

@@ -107,6 +107,8 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("各区要结合本地特色，举办美食节、夜市等主题活动。", {A.lower_government}),
         ("项目建设企业要倒排工期、加快进度。", {A.enterprises_institutions}),
         ("市政府各位副市长要按照分工，加强对分管领域工作的调度。", {A.leadership_member}),
+        # the county's departments named by their role (held-out ah)
+        ("县直各包联部门要深入包联乡镇开展督导。", {A.department}),
         # a village's affairs supervision committee supervises (held-out ad)
         ("村监委会要全程参与工程监督。", {A.discipline_supervision}),
         ("村务监督委员会要加强对村级财务的监督。", {A.discipline_supervision}),
