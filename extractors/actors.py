@@ -94,6 +94,10 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
     cue = cues(lexicon)
     found: list[tuple[Mention, ActorCategory]] = []
     for sentence in _clauses(text, start, end):
+        labelled = _labelled(text, sentence, lexicon)
+        if labelled is not None:
+            found.extend(labelled)
+            continue
         # Only clauses up to the last one with a directive cue can give a subject.
         cued = [
             i
@@ -127,6 +131,29 @@ def _subjects(text: str, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[
             elif free:
                 carry = free
     return tuple(found)
+
+
+def _labelled(
+    text: str, sentence: list[tuple[int, int]], lexicon: Lexicon
+) -> list[tuple[Mention, ActorCategory]] | None:
+    """`牵头单位：县发改委；责任单位：县住建局，各乡镇（街道）`: a sentence that opens with an
+    assignment label and a colon (in brackets after an item's text too: `（牵头单位：…）`)
+    assigns every unit it names after the label (None when the sentence is not such a line)."""
+    cs, ce = sentence[0]
+    label = text[cs:ce].strip().lstrip("（(【[")  # `（牵头单位：…）` after the item's text
+    if len(sentence) < 2 or label not in lexicon.subject.assignment_labels:
+        return None
+    if text[ce : ce + 1] not in ("：", ":"):
+        return None
+    nlp = get_nlp(lexicon)
+    out: list[tuple[Mention, ActorCategory]] = []
+    for s, e in sentence[1:]:
+        inside = [m for m in nlp.find_mentions(text, s, e) if m.end <= e]
+        if not inside:
+            continue
+        clause = Clause(text, s, e, inside, lexicon)
+        out.extend((m, m.category) for m in clause.mentions if not text.startswith("的", m.end))
+    return out
 
 
 def explicit_subjects(text: str, span: Span, lexicon: Lexicon | None = None) -> list[ActorAssignment]:

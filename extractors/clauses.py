@@ -287,8 +287,10 @@ class Clause:
         tail = self._group_tail(m, mentions)
         if self.text.startswith("的", tail.end) and not self.is_duty(tail):
             return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
-        if any(o.start == m.end and not coordinated(self.text, m, o) for o in mentions):
-            return True  # 全市政府系统各级党委: a qualifier of the next mention
+        if any(self._qualifies(m, o) and not coordinated(self.text, m, o) for o in mentions):
+            return True  # 全市政府系统各级党委, 市政府各位副市长: a qualifier of the next mention
+        if self._relative_subject(tail):
+            return True  # 县政府确定的十件实事，每一件都要…: the subject of a `…的` attributive
         if tail is not m and any(
             o.start == tail.end and not coordinated(self.text, tail, o) for o in mentions
         ):
@@ -360,6 +362,31 @@ class Clause:
         if not verbs:
             return False
         return not (verbs[-1] in self.cues.pivots and self._directly_before_trigger(m))
+
+    def _qualifies(self, m: Mention, o: Mention) -> bool:
+        """o follows m directly, or past a qualifier only (市政府|各位|副市长)."""
+        return o.start == m.end or (o.start > m.end and self.text[m.end : o.start] in self.cues.qualifiers)
+
+    def _relative_subject(self, tail: Mention) -> bool:
+        """The mention (or its coordinated group) is the subject of verbs that close with
+        `的` before a noun: it sits in a `X 确定的 N` attributive, and N, not X, is what the
+        clause (or the next one) is about. Adverbs may stand among the verbs (`县政府研究确定的`);
+        a valid trigger ends the search (`我们要进行…的努力` is a directive)."""
+        pos, verbs = tail.end, 0
+        while pos < self.end:
+            if pos in self.triggers:
+                return False  # 我们要进行坚持不懈的努力: a directive, whatever follows
+            w = self._word_at(pos)
+            if w is None:
+                return False
+            if w.text == "的":
+                return verbs > 0 and w.end < self.end
+            if self._is_verb(w.text):
+                verbs += 1
+            elif w.text not in self.cues.adverbs:
+                return False
+            pos = w.end
+        return False
 
     def _copula_between(self, start: int, end: int) -> bool:
         return any(start <= w.start and w.end <= end and w.text in self.cues.copulas for w in self.words)

@@ -19,7 +19,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.directives import sentence_asks
+from extractors.directives import is_work_verb, sentence_asks
 from extractors.text import Span
 from extractors.tokens import tagged_tokens
 from schemas import DeadlineBasis
@@ -48,6 +48,10 @@ class DeadlineCues(BaseModel):
     year_openers: list[str] = Field(default_factory=list)
     bounding_before: list[str] = Field(default_factory=list)
     bounding_after: list[str] = Field(default_factory=list)
+    level_words: list[str] = Field(default_factory=list)
+    level_modals: list[str] = Field(default_factory=list)
+    frame_verbs: list[str] = Field(default_factory=list)
+    frame_object: str = "(?!)"
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,39 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         if before.endswith(word):
             before, framed = before[: -len(word)], True
             break
-    if after.startswith(tuple(c.not_before)) or before.endswith(tuple(c.not_after)):
+    not_after = tuple(c.not_after)
+    if (
+        after.startswith(tuple(c.not_before))
+        or before.endswith(not_after)
+        or text[s:start].endswith(not_after)
+    ):
         return False  # 今年是开局之年, 今年预算…, 比2020年增长, 三年行动
+    if before.endswith(tuple(c.frame_verbs)) and re.match(c.frame_object, after):
+        return False  # 做好今年工作，要…: a frame, as 新的一年 is
     clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
+    if (
+        not framed
+        and any(w in clause for w in c.level_words)
+        and not any(w in _clause_around(text, start, end, s, e) for w in [*c.level_modals, "把"])
+    ):
+        return False  # 全年粮食播种面积稳定在85万亩以上: an indicator's level, dated (把…稳定在: work)
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
-    if any(w in text[s:e] for w in c.past_markers) and (
-        not sentence_asks(text[s:e])
-        or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+    bound_then_work = (
+        bool(re.search(r"(?:前|底|末|内)$", phrase))
+        and _work_verb_first(after)
+        # 去年我们在汛前准备上下了功夫: a past marker before the phrase in its clause
+        and not any(w in _clause_before(text, start, s) for w in c.past_markers)
+    )
+    if (
+        not bound_then_work
+        and any(w in text[s:e] for w in c.past_markers)
+        and (
+            not sentence_asks(text[s:e])
+            or any(w in _clause_around(text, start, end, s, e) for w in c.past_markers)
+        )
     ):
         return (
             False  # 2021年，我们已经提拔…; 已进入汛前准备的关键时期 (对已签约项目，要…年底前开工: a demand)
@@ -134,9 +161,34 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
 
 
 def _verb_next(after: str) -> bool:
-    """A verb comes next, and not one of an attribute (`汛前准备的关键时期`)."""
+    """A verb comes next (`投入使用`, an idiom jieba tags a noun, counts), and not one of an
+    attribute (`汛前准备的关键时期`) or a noun coordinated with another (`做好汛前准备和信访
+    维稳工作`)."""
     toks = list(tagged_tokens(after[:10]))
-    return bool(toks) and toks[0][1].startswith("v") and (len(toks) < 2 or toks[1][0] != "的")
+    return (
+        bool(toks)
+        and is_work_verb(*toks[0])
+        and (len(toks) < 2 or toks[1][0] not in ("的", "和", "与", "及", "、"))
+    )
+
+
+def _work_verb_first(after: str) -> bool:
+    """`6月底前实现已签约项目开工率…`: a verb of work right after a bound, so a past marker
+    later in the clause (已签约) is an attribute, not a statement of what was done."""
+    toks = list(tagged_tokens(after[:8]))
+    return bool(toks) and is_work_verb(*toks[0])
+
+
+def _work_next(after: str) -> bool:
+    """A verb or an adverb comes next (`今年再减少…`, `今年新增…`), not a subject."""
+    toks = list(tagged_tokens(after[:6]))
+    return bool(toks) and toks[0][1].startswith(("v", "d"))
+
+
+def _clause_before(text: str, start: int, s: int) -> str:
+    """The words of the phrase's clause before it, within the sentence that starts at s."""
+    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
+    return text[max(left + 1, s) : start]
 
 
 def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:
@@ -154,8 +206,10 @@ def _strength(text: str, m: re.Match[str], area: Span) -> int:
     if re.search(r"(?:前|底|末|内)$", m.group()) or any(w in before for w in c.bounding_before):
         return 2
     s, _ = _sentence(text, m.start(), m.end(), area)
-    if not text[s : m.start()].strip():
-        return 2  # 今后五年，一定要…: opening the sentence, it bounds what follows
+    if not text[s : m.start()].strip() and (after.startswith(tuple(c.year_openers)) or _work_next(after)):
+        # 今后五年，一定要…; 今年要…; 今年再减少…: opening the sentence, it bounds what
+        # follows (not `今年县政府确定的十件实事，…`: there it dates what the sentence names)
+        return 2
     return 2 if any(w in after for w in c.bounding_after) else 1
 
 

@@ -174,12 +174,19 @@ def _verb_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
         word, tag = toks.at(pos)
         if word in CLAUSE_MARKS or word in SENTENCE_END:
             return False
-        if _verbish(word, tag) or tag == "p":
+        if _verbish(word, tag) or tag == "p" or _verb_glued_to_a_level(word):
             return True
         if word not in _words()["adverbs"] and tag.startswith(("n", "r", "m")):
             return False
         pos = toks.next(pos)
     return False
+
+
+def _verb_glued_to_a_level(word: str) -> bool:
+    """`要会同县城管局`: jieba reads 会同县 (a county's name), a verb glued to the level
+    that opens the next unit's name (县, 市 …)."""
+    w = _words()
+    return len(word) == 3 and word[:2] in w["verbs"] and word[2] in w["unit_levels"]
 
 
 def _clause_bound(word: str) -> bool:
@@ -307,6 +314,11 @@ def _commitment(toks: SentenceTokens, pos: Pos) -> bool:
         and toks.at(two_before)[0] in w["commitment_subjects"]
         and toks.at(before)[0] in w["adverbs"]
     )
+
+
+def is_work_verb(word: str, tag: str) -> bool:
+    """Is the token (a word and its jieba tag) a verb of work, idioms and mis-tagged verbs included?"""
+    return _verbish(word, tag)
 
 
 def _verbish(word: str, tag: str) -> bool:

@@ -102,6 +102,10 @@ class SubjectCues(BaseModel):
     shared_heads: list[str] = Field(
         default_factory=list, description="heads one list shares (审计、监察、财政部门 → 审计部门 …)"
     )
+    assignment_labels: list[str] = Field(
+        default_factory=list,
+        description="`牵头单位：X；责任单位：Y`: a label before a colon that assigns the units after it",
+    )
 
 
 class LexiconFile(BaseModel):

@@ -174,9 +174,13 @@ def _long_send_off(text: str, paras: list[Span]) -> int | None:
     if not marked and not any(line_marker(text, p) is not None for p in paras[: -len(tail)]):
         return None  # a speech with no enumerated parts has no send-off of its own
     speech_address = tuple(_words("send_off_addresses"))
+    emphasis = tuple(_words("emphasis_openers"))
     for p in tail[marked[-1] + 1 if marked else 0 :]:
-        if not text.startswith(speech_address, p.start) or address_prefix(text, p.start, p.end) == p.start:
+        body = address_prefix(text, p.start, p.end)
+        if not text.startswith(speech_address, p.start) or body == p.start:
             continue
+        if text.startswith(emphasis, body):
+            continue  # `同志们，我再说一遍，…`: the work at hand goes on (§2)
         return p.start
     return None
 

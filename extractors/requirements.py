@@ -157,7 +157,12 @@ class _Builder:
             items_level = depth == 2 or (depth == 1 and any(self.carries_list(u) for u in before))
             # Lists begun inside paragraphs, more than one: each hangs under its paragraph.
             inline_lists = first.inline and len(_runs(node.children)) > 1
-            if listed and node.rank < 2 and items_level and (len(before) >= 2 or inline_lists):
+            if (
+                listed
+                and node.rank < 2
+                and items_level
+                and (len(before) >= 2 or inline_lists or self.lead_in_with_more(node, before))
+            ):
                 self.paragraph_items(node, path, label, before, node.children)
                 return
             own = _trim(self.text, node.start, first.start)
@@ -171,6 +176,25 @@ class _Builder:
         elif paras or node.inline:
             stop = paras[-1].end if paras else node_end
             self.whole(node, path, label, _trim(self.text, node.start, min(stop, node_end)), parent_own)
+
+    def lead_in_with_more(self, node: Node, before: list[_Unit]) -> bool:
+        """One lead-in paragraph (`重点抓好以下三项工作：`), a list on lines of its own, and
+        paragraphs after it (`各县（市、区）要…`): the list hangs under its lead-in and the
+        paragraphs after it stay items of the group (§2), not part of the list's last member."""
+        lead_in = tuple(outline_cues()["words"].get("lead_in_endings", []))
+        if (
+            len(before) != 1
+            or not lead_in
+            or not self.text[before[0].start : before[0].end].rstrip().endswith(lead_in)
+        ):
+            return False
+        last = node.children[-1]
+        if last.inline or last.children:
+            return False
+        last_para = self.o.para_at(last.start)
+        return last_para is not None and any(
+            line_marker(self.text, p) is None for p in self.paras(last_para.end, node.end)
+        )
 
     def titled_group(self, node: Node) -> bool:
         """An item-marked node (`3.`) that is a group: its siblings have children of their

@@ -33,6 +33,8 @@ class Signals:
     work: float = 0.0  # share of characters in sentences that ask for something
     goals: float = 0.0  # share of characters in clauses that state goals, indicators, outcomes
     demands: float = 0.0  # share of sentences that demand with a modal (`要`, `必须`), not `将`
+    results: float = 0.0  # looking-back words but `了`, per 1000 characters
+    why: float = 0.0  # words of why the work matters at home (risks, stakes), per 1000 characters
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +46,17 @@ _CLAUSE = re.compile(r"[^，；,;]+")
 
 
 def heading_kinds(heading: str) -> set[SectionKind]:
+    """The kinds whose heading words the heading holds; a kind's `not_heading` phrases are taken
+    out first (`形势任务`: 任务 there names the situation's demands, no tasks part)."""
     kinds = section_cues()["kinds"]
-    return {SectionKind(k) for k, spec in kinds.items() if any(w in heading for w in spec.get("heading", []))}
+    named = set()
+    for k, spec in kinds.items():
+        h = heading
+        for phrase in spec.get("not_heading", []):
+            h = h.replace(phrase, "")
+        if any(w in h for w in spec.get("heading", [])):
+            named.add(SectionKind(k))
+    return named
 
 
 def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:
@@ -55,6 +66,10 @@ def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:
         kind: sum(body.count(w) for w in spec.get("body", [])) * 1000 / size
         for kind, spec in section_cues()["kinds"].items()
     }
+    kinds = section_cues()["kinds"]
+    review = kinds["review"]
+    results = sum(body.count(w) for w in review.get("body", []) if w != "了") * 1000 / size
+    why = sum(body.count(w) for w in kinds["situation"].get("why_body", [])) * 1000 / size
     asked = total = chars = work = goals = demands = 0
     goal = _goal_clause()
     modals = set(section_cues()["kinds"]["tasks"].get("heading_modals", []))
@@ -77,7 +92,14 @@ def signals(outline: Outline, node: Node, with_modal: bool = False) -> Signals:
     coverage = (node.end - node.children[0].start) / size if node.children else 0.0
     chars = max(chars, 1)
     return Signals(
-        density, asked / max(total, 1), coverage, work / chars, goals / chars, demands / max(total, 1)
+        density,
+        asked / max(total, 1),
+        coverage,
+        work / chars,
+        goals / chars,
+        demands / max(total, 1),
+        results,
+        why,
     )
 
 
@@ -124,6 +146,12 @@ def classify_section(outline: Outline, node: Node, heading: str) -> SectionKind:
     if SectionKind.closing in named:
         return SectionKind.closing
     if heading_demands(heading):
+        if SectionKind.situation in named and not node.children:
+            # `形势逼人，必须增强抓发展的紧迫感`: the demand is an awareness of the situation;
+            # a body of statements explains it (§1: what most of the text does).
+            sig = signals(outline, node)
+            if sig.directive < th["tasks_min_directive"]:
+                return SectionKind.situation
         # `第三，…必须以正视问题的勇气…推进自我革命`: the heading is itself a demand, and
         # its cue words (`问题`) name what the demand is about, not the section's kind.
         return SectionKind.targets if lists_principles(outline, node) else SectionKind.tasks
@@ -174,7 +202,13 @@ def body_kind(sig: Signals) -> SectionKind:
     d = sig.density
     if d["situation"] >= th["situation_density"]:
         return SectionKind.situation
-    if sig.directive < th["review_max_directive"]:
+    statements = sig.directive < th["review_max_directive"]
+    if statements:
+        why = sig.why >= th["why_density"] and sig.why > sig.results
+        if why and d["problems"] < th["problems_density"]:
+            # `森林防火这根弦，任何时候都不能松`: risks, stakes and lessons, not results nor
+            # shortcomings (§1)
+            return SectionKind.situation
         if d["review"] >= th["review_density"] and d["review"] >= d["problems"]:
             return SectionKind.review
         if d["problems"] >= th["problems_density"]:

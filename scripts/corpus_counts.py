@@ -3,18 +3,29 @@ requirement count per file (JSON), to compare runs before and after a rule chang
 
     .venv/bin/python scripts/corpus_counts.py OUT.json ../shared/pool ../shared/corpus ../shared/eval/dev
     .venv/bin/python scripts/corpus_counts.py --compare BEFORE.json AFTER.json
+
+The compare prints files whose counts or section kinds changed, then every requirement
+line (path, heading start, actor categories, deadline) that changed, to be read.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
 
 from extractors import extract_file
 from extractors.decode import read_speech
+from schemas import Requirement
 
 SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+
+
+def _task(r: Requirement) -> str:
+    """One requirement as a line to read in a diff: path, heading start, actors, deadline."""
+    actors = ",".join(sorted({a.category.value for a in r.actors}))
+    return f"{r.path} {r.heading[:24]} [{actors}] {r.deadline or '-'}"
 
 
 def counts(folders: list[Path]) -> dict[str, dict]:
@@ -36,6 +47,7 @@ def counts(folders: list[Path]) -> dict[str, dict]:
                 "sections": [s.kind.value for s in ex.sections],
                 "ungrounded": sum(r.text != text[r.char_start : r.char_end] for r in reqs),
                 "paths": [r.path for r in reqs],
+                "tasks": [_task(r) for r in reqs],
             }
     return out
 
@@ -51,6 +63,12 @@ def compare(before: dict, after: dict) -> None:
                 f"{key}: {nb} -> {na}  kinds {''.join(k[:2] for k in b.get('sections', []))} -> "
                 f"{''.join(k[:2] for k in a.get('sections', []))}"
             )
+        tb, ta = b.get("tasks", []), a.get("tasks", [])
+        if tb != ta:
+            print(f"== {key}")
+            for line in difflib.unified_diff(tb, ta, lineterm="", n=0):
+                if not line.startswith(("---", "+++", "@@")):
+                    print(f"  {line}")
 
 
 def main() -> None:

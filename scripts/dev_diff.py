@@ -1,5 +1,6 @@
 """Where the extraction differs from the gold: per dev speech, sections whose kind is wrong,
-gold requirements missed, predicted ones that match no gold, and wrong paths.
+gold requirements missed, predicted ones that match no gold, wrong paths, actor categories
+and deadlines.
 
     .venv/bin/python scripts/dev_diff.py ../shared/eval/dev [NAME_PART ...]
 """
@@ -47,6 +48,9 @@ def main() -> None:
             p = preds[i]
             if p["path"] != g["path"]:
                 print(f"  PATH   pred={p['path']:8} gold={g['path']:8} {g['anchor']}")
+            got = sorted({a["category"] for a in p["actors"]})
+            if got != sorted(g["actors"]):
+                print(f"  ACTORS {p['path']} pred={','.join(got)} gold={','.join(sorted(g['actors']))}")
             if squash(p.get("deadline")) != squash(g.get("deadline")):
                 print(f"  DEADLINE {p['path']} pred={p.get('deadline')} gold={g.get('deadline')}")
         for i, p in enumerate(preds):

@@ -62,6 +62,23 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
         ("县农业农村局要健全监测预警体系，汛前完成农田水利设施检修。", "汛前", None),
         # a count of months needs the speech's date, which is not known: no date
         ("三个月内把新部委组建起来并投入运行。", "三个月内", None),
+        # holidays and yearly events the work must precede, as written (held-out r, s)
+        ("端午节前，各乡镇要完成一次河道清障。", "端午节前", None),
+        ("县教育局要抓紧推进校舍改造，春季开学前全部投入使用。", "春季开学前", None),
+        ("各村要在入冬前完成危房排查。", "入冬前", None),
+        # the current quarter and a named season of work (held-out s)
+        ("县住建局要本季度完成全部燃气管道排查。", "本季度", None),
+        ("今冬明春，各乡镇要集中开展一次清理整治。", "今冬明春", None),
+        # … written with 到来/来临 and 之前 (held-out z)
+        ("镇自然资源所要在汛期来临之前完成隐患点核查。", "汛期来临之前", None),
+        # a season before an idiom jieba tags a noun (投入使用) still bounds it (held-out ab)
+        ("县教育局要加快新建学校建设，确保秋季开学前投入使用。", "秋季开学前", None),
+        # a bound and then work: 已 in the work's object (已签约项目) is no statement of the past (held-out ac)
+        (
+            "县住建局要逐一梳理手续办理情况，9月底前实现已签约项目开工率达到80%以上。",
+            "9月底前",
+            date(2025, 9, 30),
+        ),
     ],
 )
 def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | None) -> None:
@@ -83,6 +100,16 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         "人均地区生产总值比2020年翻一番。",  # a comparison
         "要长期坚持，推动作风建设常态化长效化。",  # ongoing words
         "贯彻落实《2035年远景目标纲要》。",  # a title
+        # the year's work named as a frame, as 新的一年 is (held-out t; pool 山西, 广西 2026)
+        "做好今年工作，关键在于狠抓落实。",
+        "全面做好明年的工作，必须坚持稳中求进。",
+        "抓好今年的“三农”工作，关键在人。",  # held-out u
+        "防汛工作，重在汛前准备。",  # names the work (held-out z), no bound
+        "各乡镇要做好汛前准备和安全生产工作。",  # a season naming a noun beside another (held-out ab)
+        "三季度工作任务重、时间紧，各部门一定要增强紧迫感。",  # dates a situation (held-out ab)
+        # an indicator's level, dated: no bound on work (held-out t, w)
+        "全年粮食播种面积稳定在120万亩以上。",
+        "全年制造业贷款增速不低于各项贷款平均增速。",
     ],
 )
 def test_no_deadline(text: str) -> None:
@@ -106,6 +133,12 @@ def test_own_phrase_wins_over_the_parents() -> None:
 def test_the_phrase_that_bounds_the_work_wins() -> None:
     text = "要充分认识今年就业工作的极端重要性，努力完成全年就业目标任务。"
     assert deadline(text, 2021) == ("全年", date(2021, 12, 31))
+
+
+def test_a_bound_wins_over_a_year_that_dates_what_the_sentence_names() -> None:
+    # 今年 opens the sentence but dates the projects it names (held-out t 2.4)
+    text = "今年市政府确定的八项重点工程，每一项都要有专班推进。市交通局要加快东环路建设，确保年内通车。"
+    assert deadline(text) == ("年内", date(2025, 12, 31))
 
 
 def test_without_the_speech_year_relative_phrases_stay_text() -> None:

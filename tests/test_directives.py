@@ -46,6 +46,10 @@ IDIOMS = [
     "切实加强和改进各条战线特别是学校的思想政治工作；",  # pool/1987: 特别是 joins, no 是 of a topic
     # 会同 (jieba: a noun) opens the work (heldout_speeches/n)
     "市应急管理局要会同有关部门，建立重大事故隐患动态清零机制，对排查出的重大隐患实行挂牌督办。",
+    # 会同 glued to the level of the next unit's name (jieba: 会同县, a county) is a verb (heldout_speeches/ag)
+    "县交通运输局要会同县城管局，加强对建筑渣土运输车辆的管理。",
+    # 当好 (a trigger of ANNOTATION.md §3) is a verb though jieba tags it an adverb (heldout_speeches/u)
+    "各社区党组织书记要当好居民的“贴心人”，把群众的事当成自己的事。",
 ]
 
 # A clause opened by a work verb: work to do, no modal needed.

@@ -28,6 +28,67 @@ q (a township party-building speech: an inline list of the section's three topic
 paragraph on each) first scored 1.0 but section_kind_acc 0.667 (`充分认识抓好…的重要性` read
 as tasks by its 抓好); after the fix 1.0.
 
+r–t (written longer, 2,500–2,600 characters each, in styles not in a–q: a city plenary with
+`一是` lists inside `（一）` paragraphs and a part's own text that feeds inheritance; a county
+forest-fire transcript with `一要` paragraph items, `同志们，` interjections and `我再强调一下`
+paragraphs; a county government plenary with `第一个方面` parts, `1、` items, `牵头单位：…；责任单位：…`
+lines and an opening that reviews results with its own `一是` list) first scored req_f1 0.933,
+specific_f1 0.956, actor_f1 0.952, deadline_acc 0.80, section_kind_acc 0.90: holidays and
+seasons as bounds (清明节前, 秋季开学前, 本季度, 今冬明春), `做好今年工作` as a frame, labelled
+division-of-labour lines, the subject of a `…的` attributive, village posts and utilities as
+actors, adjectives used as verbs (稳定粮食生产) in an inline list, `同志们，我再说一遍，…` read as
+the send-off, a part on risks and lessons read as a review. After general fixes all 1.0 but
+one deadline (`全年粮食播种面积稳定在…` dates an indicator), fixed with batch u–w.
+
+u–w (2,400–2,500 characters: a township speech of `第一件事：` groups, a county 三干会
+transcript of `第一句话：` parts with `首先…最后` items and role owners as subjects, a city
+speech with `一是` paragraphs ending in `（牵头单位：…）` and a `1.` list after a lead-in beside
+a paragraph item) first scored req_f1 0.909, specific_f1 0.911, actor_f1 0.907, deadline_acc
+0.914, section_kind_acc 0.90, path_acc 0.771 (against the gold as first written; one label,
+w 2.4.2's all_units, was my error and corrected after the run). Causes: `第一件事` not a
+marker, 当好 and a township's 站所 unknown, a paragraph after a lead-in's list read as part of
+its last member, labels in brackets, 人民银行市分行, a year dating an indicator's level,
+`形势逼人，必须增强…紧迫感` read as tasks. After general fixes: req_f1 1.0, specific_f1 0.966;
+left: three subjects the rules take and the gold does not (`企业办一件事要跑好几趟`, a subject
+carried past `这个任务不是摆样子的`, debtors inside `…拖欠中小企业的账款，要…`).
+
+x–z (2,200–2,500 characters: a district safety speech hard-wrapped at 34 characters as copied
+from a PDF, with a `——` list and an `附件` of `牵头单位` lines; a city 平安建设 speech with `一要`
+paragraph items closed by `总之，…` and an inline `（1）…（3）` list; a township flood-control
+speech whose top level is `（一）…（四）`) first scored req_f1 1.0, specific_f1 0.950, actor_f1
+0.926, deadline_acc 0.90, section_kind_acc 1.0, path_acc 0.95 (the path misses were my gold's:
+two paragraphs whose order changed when the text was lengthened; corrected). Causes: centres
+and offices (综治中心, 党政办), 政法干警, 值班干部 unknown; 汛期来临之前 not a bound and
+`重在汛前准备` read as one. After the fixes all 1.0 but one deadline (`今年…发案数要同比下降
+10%以上`: the gold reads a dated target figure; the dev gold counts `今年再提高10%` as a bound,
+so no rule was added).
+
+aa–ac (a county 党风廉政 speech nested `一、`→`（一）`→`一是`→`——` with a quoted `一是` list
+in its situation part; a city 常务会议 讲话提纲 of `1.` groups with `（1）` items on their own
+lines; a county speech of unnumbered `关于…` parts: targets, problems of `比如` examples, then
+an inline `一是…四是` list beside paragraph items) first scored req_f1 0.966, specific_f1 0.971,
+actor_f1 0.962, deadline_acc 0.860, section_kind_acc 0.889 (one label, ac 3.1.3's deadline,
+corrected after the run to the dev gold's reading of `…，是今年…的头号工程`). Causes: `形势任务`
+read as a tasks heading (and its quoted list as requirements), 各区 and 建设企业 unknown,
+`市政府各位副市长` read as the government, 投入使用 (a noun to jieba) after a season,
+`做好汛前准备和…工作`, `已签约` in a bound's work read as the past, `二季度工作任务重` as a bound.
+After the fixes all 1.0.
+
+ad, af (shorter, 1,250–1,300 characters: a village party secretary's speech to villagers'
+representatives whose outermost list is `一是…五是` paragraphs, each a one-paragraph section,
+closed by an address-opened call and a greeting; a district speech typed with half-width
+punctuation and full-width digits) first scored req_f1 1.0, specific_f1 0.944, actor_f1 0.923,
+deadline_acc 1.0, section_kind_acc 1.0: only the village supervision committee (村监委会) was
+unknown.
+
+ag (a county transcript on 督察整改 whose last part ends with `最后，我再强调两点：一是…二是…`
+beside paragraph items) first scored req_f1 0.947, specific_f1 1.0, deadline_acc 1.0,
+section_kind_acc 1.0: one paragraph item lost because jieba reads `要会同县城管局` as 会同县 (a
+county's name); fixed for any work verb glued to a unit's level.
+
+ah (a county transcript whose parts are `首先，…`/`其次，…`/`最后，…` heading lines) first scored
+req_f1 1.0, specific_f1 0.941, deadline_acc 1.0, section_kind_acc 1.0: `县直各包联部门` unknown.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -44,11 +105,11 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (17, 134, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (33, 326, 0)
     assert t["grounded"] == 1.0
-    assert t["req_f1"] >= 0.97, t
-    assert t["path_acc"] >= 0.97, t
-    assert t["section_kind_acc"] >= 0.95, t
-    assert t["actor_f1"] >= 0.97, t
-    assert t["specific_f1"] >= 0.97, t
-    assert t["deadline_acc"] >= 0.8, t
+    assert t["req_f1"] >= 0.98, t
+    assert t["path_acc"] >= 0.98, t
+    assert t["section_kind_acc"] >= 0.97, t
+    assert t["actor_f1"] >= 0.98, t
+    assert t["specific_f1"] >= 0.98, t
+    assert t["deadline_acc"] >= 0.95, t

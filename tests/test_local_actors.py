@@ -97,6 +97,38 @@ def explicit(sentence: str) -> set[ActorCategory]:
             "各乡镇主要负责同志是本辖区防汛工作的第一责任人，要亲自研究部署、亲自检查落实。",
             {A.principal},
         ),
+        # people on village posts act as 网格员 do; utilities are enterprises (held-out s)
+        ("生态护林员要坚持每天巡山，发现火情立即报告。", {A.cadres}),
+        ("巡河员要加强日常巡查，发现问题及时上报。", {A.cadres}),
+        ("供电公司要做好迎峰度夏电力保障。", {A.enterprises_institutions}),
+        # a branch of the central bank is a department, as 人民银行 is (held-out w)
+        ("人民银行市中心支行要加强窗口指导。", {A.department}),
+        # a city's districts; builders on a project; a government qualifying its officials (held-out ab, ac)
+        ("各区要结合本地特色，举办美食节、夜市等主题活动。", {A.lower_government}),
+        ("项目建设企业要倒排工期、加快进度。", {A.enterprises_institutions}),
+        ("市政府各位副市长要按照分工，加强对分管领域工作的调度。", {A.leadership_member}),
+        # the county's departments named by their role (held-out ah)
+        ("县直各包联部门要深入包联乡镇开展督导。", {A.department}),
+        # a village's affairs supervision committee supervises (held-out ad)
+        ("村监委会要全程参与工程监督。", {A.discipline_supervision}),
+        ("村务监督委员会要加强对村级财务的监督。", {A.discipline_supervision}),
+        # centres and offices of a township or county, public-security staff, cadres on duty (held-out y, z)
+        ("乡镇（街道）综治中心要整合综治、信访、司法等力量。", {A.department}),
+        ("县级社会治理综合服务中心要发挥好枢纽作用。", {A.department}),
+        ("镇党政办要每周通报一次工作进展情况。", {A.department}),
+        ("广大政法干警要严格规范公正文明执法。", {A.cadres}),
+        ("值班干部要坚守岗位，保持通信畅通。", {A.cadres}),
+        # a township's stations (站所) are departments (held-out u)
+        ("镇经管站要加强对村级集体资产的监督管理。", {A.department}),
+        ("乡畜牧兽医站要做好春季动物防疫。", {A.department}),
+        # a division of labour written as labelled lines (held-out t)
+        ("牵头单位：县交通运输局；责任单位：县财政局，各乡镇（街道）。", {A.department, A.lower_government}),
+        ("责任单位：各镇（街道）、县直有关部门；完成时限：9月底前。", {A.department, A.lower_government}),
+        # … and in brackets after the item's own text (held-out w)
+        (
+            "年内推出30个集成服务套餐。（牵头单位：各乡镇（街道）；配合单位：县数据局）",
+            {A.lower_government, A.department},
+        ),
     ],
 )
 def test_local_subjects(sentence: str, expected: set[ActorCategory]) -> None:
@@ -121,6 +153,8 @@ def test_collectives_are_all_units(sentence: str, expected: set[ActorCategory]) 
     [
         # a place or a kind of unit only described: the work is the speaker's
         "各中小学校都是立德树人的主阵地，要用好课堂教学这个主渠道。",
+        # the subject of a `…的` attributive: what it names is the clause's subject (held-out t)
+        "今年市政府确定的八项重点工程，每一项都要有专班推进。",
     ],
 )
 def test_no_local_subject(sentence: str) -> None:

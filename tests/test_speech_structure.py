@@ -93,6 +93,21 @@ def test_a_one_paragraph_send_off_that_ends_in_an_exclamation_is_no_item():
     assert reqs(text) == [("1.1", "稳定粮食生产。"), ("1.2", "抓好防汛备汛。")]
 
 
+def test_an_address_opened_paragraph_stressing_the_work_stays_an_item_before_the_send_off():
+    # held-out s 4.5: `同志们，我再强调一下，…县应急管理局要…` goes on with the last part's work (§2);
+    # the send-off is the paragraph after it.
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、认清形势\n当前汛期临近，防汛形势严峻复杂。\n"
+        "二、压实责任\n"
+        "各乡镇党委书记要切实扛起第一责任人责任，亲自部署、亲自检查。\n"
+        "县直有关部门要按照职责分工，各司其职、密切配合。\n"
+        "同志们，我再强调一下，值班值守决不能出任何纰漏。县应急管理局要每天抽查各乡镇值班情况，发现脱岗的立即通报。\n"
+        "同志们，防汛工作责任重于泰山。希望大家以高度负责的态度，坚决打赢防汛这场硬仗！\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["2.1", "2.2", "2.3"]
+
+
 # -- 1. speech structure --------------------------------------------------------------
 
 
@@ -449,3 +464,99 @@ def test_a_heading_on_why_work_matters_is_situation_though_it_names_the_work():
         "各村党支部书记要认真履行第一责任人职责，带头学习、带头攻坚。\n"
     )
     assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_an_inline_list_whose_items_open_with_adjectives_used_as_verbs_opens_items():
+    # held-out t 2.5: `稳定粮食生产`, `壮大集体经济` are work (jieba tags 稳定, 壮大 as adjectives),
+    # so the inline list inside a `1、` item is its list of requirements (§1, §2).
+    text = (
+        "同志们：\n下面，我讲一个方面。\n"
+        "一、突出重点，抓好今年各项工作\n"
+        "1、全力抓好农业生产。要守牢粮食安全底线，重点做好两项工作：一是稳定生猪生产，"
+        "能繁母猪存栏保持在3万头左右；二是壮大特色产业，培育茶叶、中药材等富民产业。\n"
+        "2、扎实推进城市更新。县住建局要加快老旧小区改造。\n"
+    )
+    assert reqs(text) == [
+        ("1.1.1", "稳定生猪生产，能繁母猪存栏保持在3万头左右；"),
+        ("1.1.2", "壮大特色产业，培育茶叶、中药材等富民产业。"),
+        ("1.2", "扎实推进城市更新。"),
+    ]
+
+
+def test_a_part_on_risks_and_lessons_told_in_the_past_tense_is_situation_not_review():
+    # held-out s 1: no heading cue; a spoken part on risks, stakes and a lesson (`去年…发生了
+    # 一起…`) uses `了` without results: it explains why the work matters (§1 situation).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、安全生产这根弦，一刻也不能放松\n"
+        "我们县矿山多、危化企业多，历来是事故易发、高发地区，风险隐患不容忽视。去年，邻市发生了一起"
+        "尾矿库溃坝事故，造成了重大人员伤亡，教训极其深刻。有的同志存在麻痹思想和侥幸心理，"
+        "以为事故离我们很远，这是十分危险的，一旦出了事就晚了。\n"
+        "二、突出重点，抓好隐患排查\n"
+        "县应急管理局要牵头开展尾矿库专项检查。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_groups_named_as_things_to_do_are_groups_of_paragraph_items():
+    # held-out u: `第一件事：…` heads a group (§1 group markers, like `第一，`); its paragraphs
+    # are items, and the section's own text before it is no item.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、聚焦重点，抓好今年“两件事”\n"
+        "今年全镇上下要集中精力抓好“两件事”。\n"
+        "第一件事：发展壮大村级集体经济。\n"
+        "各村要因村施策发展物业经济，年底前所有村集体经济收入达到15万元以上。\n"
+        "镇农经站要加强对村级集体资产的监督管理。\n"
+        "第二件事：持续改善农村人居环境。\n"
+        "各村要落实“门前三包”责任制，每月开展一次评比。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1", "1.1.2", "1.2"]
+
+
+def test_a_list_after_a_lead_in_hangs_under_it_and_a_paragraph_after_the_list_stays_an_item():
+    # held-out w 2.2: lead-in ⏎ `1.…2.…` ⏎ a paragraph with a subject of its own: the list
+    # hangs under its lead-in and the paragraph after it is an item of the group (§2), not part
+    # of `2.`.
+    text = (
+        "同志们：\n下面，我讲一点意见。\n"
+        "一、聚焦关键环节，打造一流营商环境\n"
+        "（一）着力降低企业经营成本\n"
+        "要认真落实各项减税降费政策。重点抓好以下两项工作：\n"
+        "1.全面推行惠企政策“免申即享”。县财政局要梳理各类惠企资金政策。\n"
+        "2.降低企业要素成本。县发改委要清理规范水电气接入环节收费。\n"
+        "各乡镇要结合本地实际，出台降低企业成本的具体措施。\n"
+        "（二）着力维护公平竞争的市场秩序\n"
+        "县市场监管局要牵头开展妨碍公平竞争的政策措施清理。\n"
+    )
+    assert [p for p, _ in reqs(text)] == ["1.1.1.1", "1.1.1.2", "1.1.2", "1.2"]
+
+
+def test_a_heading_demanding_awareness_of_the_situation_over_statements_is_situation():
+    # held-out v 1: `形势逼人，必须增强…紧迫感` demands an awareness; its body explains the
+    # situation (rank, neighbours, chances) and asks for little (§1: what most of the text does).
+    text = (
+        "同志们：\n下面，我讲两句话。\n"
+        "第一句话：形势逼人，必须增强抓发展的紧迫感\n"
+        "我们县的经济总量在全市排第八位，与周边县区的差距还在拉大。周边县区都在铆足劲往前赶，"
+        "去年一年就引进了好几个大项目。从自身看，高铁通了，区位条件明显改善，机遇就在眼前。\n"
+        "第二句话：目标已定，必须拿出抓落实的硬举措\n"
+        "县发改委要建立重点项目周调度制度。各乡镇要落实招商任务。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+
+
+def test_a_heading_on_the_situation_and_tasks_one_faces_is_situation():
+    # held-out aa 1: in `形势任务` 任务 names the situation's demands, not a tasks part; the
+    # quoted 一是…三是 list of what to recognise is then no list of requirements (§1, §2).
+    text = (
+        "同志们：\n下面，我讲两点意见。\n"
+        "一、深刻把握安全生产面临的形势任务\n"
+        "去年全县安全生产形势总体平稳，但事故隐患依然存在。我们要深刻认识到：一是风险隐患还没有彻底消除；"
+        "二是安全生产的责任不能有丝毫松懈；三是麻痹思想一旦出现就会酿成大祸。对此，各级党组织和广大党员干部"
+        "一定要保持清醒头脑，把安全生产工作不断引向深入。\n"
+        "二、突出重点，抓好隐患排查整治\n"
+        "县应急管理局要牵头开展安全生产大检查。\n"
+    )
+    assert kinds(text) == [("1", "situation"), ("2", "tasks")]
+    assert [p for p, _ in reqs(text)] == ["2"]
