@@ -140,6 +140,8 @@ def sentence_asks(sentence: str) -> bool:
         if clause[0][0] in w["negations"]:
             break  # `不担当不作为，…`: a failing named, no work asked
         word, tag = clause[j]
+        if word in w["forecasts"]:
+            break  # `五年内预计农民新建住宅…，在农村新建…`: a forecast, dated or not, asks nothing
         if any(_opens_with(c, w["topic_predicates"], find["topic"]) for c in clauses[k + 1 :]):
             break  # the clause is the subject of `…，是/符合…`: a statement
         if _verbish(word, tag) and _predicated(list(clause.after(j + 1))):

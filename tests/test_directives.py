@@ -13,6 +13,7 @@ import pytest
 from extractors.directives import (
     asks_for_something,
     directive_sentences,
+    names_work,
     one_speech,
     sentence_asks,
 )
@@ -50,6 +51,10 @@ IDIOMS = [
     "县交通运输局要会同县城管局，加强对建筑渣土运输车辆的管理。",
     # 当好 (a trigger of ANNOTATION.md §3) is a verb though jieba tags it an adverb (heldout_speeches/u)
     "各社区党组织书记要当好居民的“贴心人”，把群众的事当成自己的事。",
+    # 牢记 (jieba: a noun) and 弘扬 (jieba: a person's name) after a modal are verbs
+    # (heldout_speeches/ak; corpus/015 上海 2026)
+    "我们要始终牢记人民政府前面的“人民”二字，加快建设人民满意的服务型政府。",
+    "我们要大力弘扬驰而不息的龙马精神，始终保持万马奔腾的闯劲干劲。",
 ]
 
 # A clause opened by a work verb: work to do, no modal needed.
@@ -100,6 +105,8 @@ NOTHING_ASKED = [
     "五年来，我国经济实力显著增强。",  # pool/gwr_national_2006
     # a forecast (预计) reports figures, it asks for none (heldout_speeches/f)
     "预计全年地区生产总值增长5.8%，规上工业增加值增长7.1%，固定资产投资增长6.5%，城乡居民收入稳步增长。",
+    # … dated, its later clauses too (pool/gwr_national_1982, the verbs made plain)
+    "五年内预计农民建设住宅二十五亿平方米，在农村建设公共福利设施三亿平方米。",
 ]
 
 
@@ -227,3 +234,15 @@ def test_a_glued_modal_is_cut_off_but_real_words_stay_whole():
     assert "室" in words and words[words.index("室") + 1] == "要"
     for real in ("之要", "主要", "需要"):
         assert real in words
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # building verbs jieba reads as names (新建/ns, 续建/nr) open a list's items (heldout_speeches/ak)
+        "新建社区嵌入式养老服务设施30处。",
+        "续建城区污水管网28公里。",
+    ],
+)
+def test_an_item_opened_by_a_building_verb_names_work(item):
+    assert names_work(item, Span(0, len(item)))
