@@ -52,6 +52,7 @@ class DeadlineCues(BaseModel):
     level_modals: list[str] = Field(default_factory=list)
     frame_verbs: list[str] = Field(default_factory=list)
     frame_object: str = "(?!)"
+    amount_clause: str = "(?!)"
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
     clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
+    if re.search(c.amount_clause, clause):
+        return False  # 全年安排市级重点项目320个, 今年安排30亿元建设资金: an amount, dated
     if (
         not framed
         and any(w in clause for w in c.level_words)

@@ -110,6 +110,9 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         # an indicator's level, dated: no bound on work (held-out t, w)
         "全年粮食播种面积稳定在120万亩以上。",
         "全年制造业贷款增速不低于各项贷款平均增速。",
+        # an amount allocated, dated (ANNOTATION.md §4: 今年拟安排…亿元): held-out ak, pool 2006
+        "实施重大项目攻坚行动，全年安排市级重点项目320个，年度计划投资860亿元。",
+        "国家今年再安排30亿元国债资金，重点支持煤矿瓦斯综合治理和利用的科技攻关试点工程。",
     ],
 )
 def test_no_deadline(text: str) -> None:
