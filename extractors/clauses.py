@@ -74,6 +74,11 @@ class Cues:
         self.shared_heads = tuple(s.shared_heads)
         self.qualifiers = set(s.qualifiers)
         self.modifier_followers = set(s.modifier_followers)
+        self.field_list = re.compile(
+            r"(?:、[^、，,。；;：:！？]{1,12})*等[\u4e00-\u9fa5]{0,2}?(?:"
+            + "|".join(map(re.escape, s.field_heads or ["(?!)"]))
+            + ")"
+        )
         self.copulas = set(s.copulas)
         self.roles = tuple(s.roles)
         self.assigning = tuple(s.assigning)
@@ -289,6 +294,8 @@ class Clause:
             return True  # 企业的改革, 我们的同志, [各级政府及其有关部门]的负责干部
         if any(self._qualifies(m, o) and not coordinated(self.text, m, o) for o in mentions):
             return True  # 全市政府系统各级党委, 市政府各位副市长: a qualifier of the next mention
+        if self.cues.field_list.match(self.text, tail.end, self.end):
+            return True  # 工程建设、国有企业、惠农资金等领域: a field named, not who acts
         if self._relative_subject(tail):
             return True  # 县政府确定的十件实事，每一件都要…: the subject of a `…的` attributive
         if tail is not m and any(

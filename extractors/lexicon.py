@@ -92,6 +92,10 @@ class SubjectCues(BaseModel):
     modifier_followers: list[str] = Field(
         default_factory=list, description="after a mention, make it a modifier (国家各项政策)"
     )
+    field_heads: list[str] = Field(
+        default_factory=list,
+        description="`…、国有企业、…等领域`: a `等` list closed by these names fields, not actors",
+    )
     copulas: list[str] = Field(default_factory=list, description="是: `X 是 <role>，要…` makes X the topic")
     roles: list[str] = Field(
         default_factory=list, description="after `X 是`, name X as the one responsible (第一责任人, 责任主体)"

@@ -155,6 +155,9 @@ def test_collectives_are_all_units(sentence: str, expected: set[ActorCategory]) 
         "各中小学校都是立德树人的主阵地，要用好课堂教学这个主渠道。",
         # the subject of a `…的` attributive: what it names is the clause's subject (held-out t)
         "今年市政府确定的八项重点工程，每一项都要有专班推进。",
+        # a unit's kind among fields listed before `等领域`: it names a field (held-out aj)
+        "工程建设、医疗卫生、国有企业、惠农资金等领域腐败问题易发多发，必须作为监督重点。",
+        "国有企业、公立医院等重点领域的廉政风险，必须作为监督重点。",
     ],
 )
 def test_no_local_subject(sentence: str) -> None:
