@@ -89,6 +89,17 @@ county's name); fixed for any work verb glued to a unit's level.
 ah (a county transcript whose parts are `首先，…`/`其次，…`/`最后，…` heading lines) first scored
 req_f1 1.0, specific_f1 0.941, deadline_acc 1.0, section_kind_acc 1.0: `县直各包联部门` unknown.
 
+ai–ak (2,100–2,900 characters: a mayor's 经济运行调度会 with a review, a problems part of `一是`
+paragraphs, `（一）` groups that are one paragraph of `要…，要…，要…` chains beside a group of two
+paragraphs and a titled group; a county 警示教育大会 speech whose first part reviews cases
+(`第一个案例，…`) before directives, `（1）…（3）` lines under a `一是` lead-in and a part of
+paragraphs that each open with `要`; a city government work report with review groups, a targets
+part, `（一）` groups titled on their own line, a `1.…3.` 民生实事 list after its lead-in and a
+政府自身建设 part of paragraphs) first scored req_f1 0.967, specific_f1 0.985, actor_f1 0.987,
+path_acc 1.0, deadline_acc 0.966, section_kind_acc 1.0. Causes: 新建 (jieba: a place name) opening
+a list item, 牢记 (jieba: a noun) after 我们要, `全年安排…项目320个` (an amount) read as a bound,
+国有企业 inside `…、国有企业、…等领域` read as a subject. After general fixes all 1.0.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -105,7 +116,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (33, 326, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (36, 357, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.98, t
     assert t["path_acc"] >= 0.98, t
