@@ -14,10 +14,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.cuedata import outline_cues
 from extractors.directives import asks_for_something, directive_sentences, names_work
+from extractors.lexicon import Lexicon, load_lexicon
 from extractors.markers import Marker, inline_list, line_marker, opens_paragraph
 from extractors.outline import Node, Outline, heading_of
 from extractors.text import Span, address_prefix, ends_sentence, first_sentence_end, flat
@@ -196,6 +199,10 @@ class _Builder:
             line_marker(self.text, p) is None for p in self.paras(last_para.end, node.end)
         )
 
+    def labelled_line(self, p: Span) -> bool:
+        """`责任领导：副县长陈志强；责任单位：…`, `完成时限：9月底前`: a label line."""
+        return _member_labels(load_lexicon()).match(self.text, p.start, p.end) is not None
+
     def titled_group(self, node: Node) -> bool:
         """An item-marked node (`3.`) that is a group: its siblings have children of their
         own and its marker line is a title standing alone; its paragraphs are items (§2)."""
@@ -337,9 +344,20 @@ class _Builder:
             after = self.o.paras_in(last_para.end, node.end) if last_para is not None else []
             if last_para is None or any(line_marker(self.text, p) is not None for p in after):
                 return node.end
-            return last_para.end
+            end = last_para.end
+            for p in after:  # `责任领导：…；责任单位：…` lines of the last member go with it
+                if not self.labelled_line(p):
+                    break
+                end = p.end
+            return end
         carrier = self.o.para_at(nxt.start) if nxt.inline else None
         return carrier.start if carrier is not None else nxt.start
+
+
+@lru_cache(maxsize=4)
+def _member_labels(lexicon: Lexicon) -> re.Pattern[str]:
+    labels = [*outline_cues()["words"].get("member_labels", []), *lexicon.subject.assignment_labels]
+    return re.compile(r"[（(【\[]?(?:" + "|".join(map(re.escape, labels)) + r")\s*[：:]")
 
 
 def _runs(listed: list[Node]) -> list[list[Node]]:

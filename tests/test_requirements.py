@@ -185,3 +185,35 @@ def test_measures_are_the_directive_sentences():
     text = "一、重点工作\n（一）抓好党建。党的建设十分重要。要强化书记责任。要健全考核机制。\n"
     (req,) = extract(text).requirements
     assert req.measures == ["要强化书记责任。", "要健全考核机制。"]
+
+
+def test_items_opened_by_an_ordinal_and_zhua_are_enumerated():
+    # a township's 年度部署 of `一抓…，促…。` paragraphs (held-out am): the section's own
+    # paragraph is no requirement, each 抓 paragraph is an item
+    text = (
+        "同志们：\n\n一、全年重点工作\n\n今年，镇党委确定了“三抓三促”的思路，大家要一项一项抓落实。\n\n"
+        "一抓招商引资，促项目落地。镇招商办要主动上门招商，每季度至少外出招商一次。\n\n"
+        "二抓农田水利，促粮食增产。各村要在汛前完成塘堰清淤，确保灌溉用水。\n\n"
+        "三抓平安建设，促社会稳定。镇综治中心要推动矛盾纠纷就地化解。\n"
+    )
+    assert reqs(text) == [
+        ("1.1", "招商引资，促项目落地。"),
+        ("1.2", "农田水利，促粮食增产。"),
+        ("1.3", "平安建设，促社会稳定。"),
+    ]
+
+
+def test_label_lines_under_a_lists_last_member_stay_with_it():
+    # `责任领导：…；责任单位：…` lines under each project of a list after its lead-in
+    # (held-out al): the last project's lines are its own, the paragraph after stays an item
+    text = (
+        "同志们：\n\n一、盯住重点项目\n\n（一）攻坚滞后项目。下面两个项目必须集中力量攻坚：\n\n"
+        "1.城东污水处理厂项目。要在8月底前完成设备安装。\n责任领导：副县长王强；责任单位：县住建局。\n\n"
+        "2.县体育馆项目。要在9月底前完成主体封顶。\n责任领导：副县长李明；责任单位：县文旅局、城关镇。\n\n"
+        "对这两个项目，县重点项目服务中心要实行周调度。\n\n（二）抓好新开工项目。县发改委要逐个排查未开工原因。\n"
+    )
+    out = extract(text).requirements
+    assert [r.path for r in out] == ["1.1.1.1", "1.1.1.2", "1.1.2", "1.2"]
+    last = out[1]
+    assert last.text.endswith("责任单位：县文旅局、城关镇。")
+    assert {a.category.value for a in last.actors} == {"leadership_member", "department", "lower_government"}
