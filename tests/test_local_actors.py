@@ -37,6 +37,10 @@ def explicit(sentence: str) -> set[ActorCategory]:
         ("各行政村要建立防返贫监测台账。", {A.lower_government}),
         ("村民委员会要及时公开村务。", {A.lower_government}),
         ("派出所要加强辖区巡逻防控。", {A.department}),
+        # a town, a sub-district or a zone's administration named (held-out al)
+        ("临港镇要在6月底前完成土地征收。", {A.lower_government}),
+        ("城南街道要组建征迁工作队。", {A.lower_government}),
+        ("经开区管委会要做好项目服务。", {A.lower_government}),
         ("部门单位要强化协作配合。", {A.department}),
         ("镇直各站所要全力配合。", {A.department}),
         ("各成员单位要按照职责分工密切配合。", {A.department}),
@@ -158,6 +162,8 @@ def test_collectives_are_all_units(sentence: str, expected: set[ActorCategory]) 
         # a unit's kind among fields listed before `等领域`: it names a field (held-out aj)
         "工程建设、医疗卫生、国有企业、惠农资金等领域腐败问题易发多发，必须作为监督重点。",
         "国有企业、公立医院等重点领域的廉政风险，必须作为监督重点。",
+        # a town's kind, not a unit (特色小镇)
+        "特色小镇要突出产业特色，不能搞房地产开发。",
     ],
 )
 def test_no_local_subject(sentence: str) -> None:
