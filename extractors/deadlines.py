@@ -53,6 +53,7 @@ class DeadlineCues(BaseModel):
     frame_verbs: list[str] = Field(default_factory=list)
     frame_object: str = "(?!)"
     amount_clause: str = "(?!)"
+    object_openers: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,18 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
     if before.endswith(tuple(c.frame_verbs)) and re.match(c.frame_object, after):
         return False  # 做好今年工作，要…: a frame, as 新的一年 is
     clause = re.split(r"[，,：:；;。]", text[end:e], maxsplit=1)[0]
+    if _clause_before(text, start, s).lstrip().startswith(tuple(c.object_openers)) and "的" in clause:
+        return False  # 对计划上半年开工但尚未开工的14个项目，…: the phrase describes the object
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
     if re.search(c.amount_clause, clause):
         return False  # 全年安排市级重点项目320个, 今年安排30亿元建设资金: an amount, dated
+    if (
+        not clause
+        and not before.strip()
+        and _past_act(re.split(r"[，,：:；;]", after.lstrip("，,"), maxsplit=1)[0])
+    ):
+        return False  # 今年，镇党委研究确定了…思路，…: the phrase dates a past act
     if (
         not framed
         and any(w in clause for w in c.level_words)
@@ -186,6 +195,12 @@ def _work_next(after: str) -> bool:
     """A verb or an adverb comes next (`今年再减少…`, `今年新增…`), not a subject."""
     toks = list(tagged_tokens(after[:6]))
     return bool(toks) and toks[0][1].startswith(("v", "d"))
+
+
+def _past_act(clause: str) -> bool:
+    """A verb with the aspect particle 了 (`镇党委研究确定了…`): the clause tells what was done."""
+    toks = list(tagged_tokens(clause))
+    return any(w == "了" and k > 0 and is_work_verb(*toks[k - 1]) for k, (w, _t) in enumerate(toks))
 
 
 def _clause_before(text: str, start: int, s: int) -> str:

@@ -113,6 +113,13 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         # an amount allocated, dated (ANNOTATION.md §4: 今年拟安排…亿元): held-out ak, pool 2006
         "实施重大项目攻坚行动，全年安排市级重点项目320个，年度计划投资860亿元。",
         "国家今年再安排30亿元国债资金，重点支持煤矿瓦斯综合治理和利用的科技攻关试点工程。",
+        # the phrase describes the object the clause puts first (held-out al)
+        "对计划上半年开工但尚未开工的14个项目，要逐个排查原因。",
+        # the year's work named after 对, as after 做好 (held-out an)
+        "市委农村工作会议对今年工作作出了全面部署，我们要认真抓好贯彻落实。",
+        # the phrase dates a past act (held-out am; pool 1984, 2006)
+        "今年，镇党委研究确定了“六抓六促”的工作思路，全镇上下要紧扣这个思路抓落实。",
+        "近几年，我们在安全生产方面采取了一系列措施，取得了一定成效。",
     ],
 )
 def test_no_deadline(text: str) -> None:
