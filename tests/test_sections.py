@@ -29,6 +29,18 @@ def test_heading_cues_name_the_kind():
     ]
 
 
+def test_a_part_that_conveys_a_higher_meeting_is_no_tasks_part():
+    # 传达 then 贯彻意见 (held-out an): the meeting's demands are quoted, not the speaker's
+    text = (
+        "同志们：\n\n一、全省安全生产工作会议主要精神\n\n会议指出，当前安全生产形势依然严峻复杂。\n\n"
+        "会议要求，各市要压紧压实安全生产责任，要深入开展隐患排查整治，要加强应急值守。\n\n"
+        "二、我市贯彻落实意见\n\n（一）压实责任。各县（市、区）要落实属地管理责任。\n"
+    )
+    assert kinds(text) == [("全省安全生产工作会议主要精神", "situation"), ("我市贯彻落实意见", "tasks")]
+    speech = Speech(source="t.txt", sha256="0", title="t", encoding="utf-8", chars=len(text))
+    assert [r.path for r in extract_text(text, speech).requirements] == ["2.1"]
+
+
 def test_a_plan_section_is_tasks_when_work_items_carry_most_of_it():
     work = "要加快建设现代化产业体系，推动传统产业改造升级，培育壮大新兴产业。"
     principles = "“十五五”时期经济社会发展的总体要求是：坚持稳中求进工作总基调，坚持新发展理念。"
