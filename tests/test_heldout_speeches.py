@@ -100,6 +100,18 @@ path_acc 1.0, deadline_acc 0.966, section_kind_acc 1.0. Causes: 新建 (jieba: a
 a list item, 牢记 (jieba: a noun) after 我们要, `全年安排…项目320个` (an amount) read as a bound,
 国有企业 inside `…、国有企业、…等领域` read as a subject. After general fixes all 1.0.
 
+al–an (1,400–2,200 characters: a county 项目建设推进会 whose `（一）` lead-in carries a `1.…4.` project
+list, each project followed by a `责任领导：…；责任单位：…` line, then a paragraph after the list, an
+inline `一要…三要` group and a titled group; a township 年度工作会议 of `一抓…，促…。` … `六抓` paragraphs
+with a part of paragraphs after; a 副书记 conveying a city meeting (`会议指出/强调/要求，…`) before
+the county's 贯彻意见) first scored req_f1 0.939, specific_f1 0.960, actor_f1 0.951, path_acc 0.774,
+deadline_acc 0.903, section_kind_acc 0.889. Causes: `一抓` not a marker; the last project's label
+line read as a paragraph after the list (its owners lost, the next item's number shifted); named
+towns (临港镇) and 经开区管委会 unknown; the conveyed part read as tasks (its quoted demands as
+requirements); `对计划上半年开工…的14个项目` (a phrase describing the object), `对今年工作作出了…部署`
+(the year's work named) and `今年，镇党委研究确定了…` (a past act) read as bounds. After general
+fixes all 1.0.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -116,7 +128,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (36, 357, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (39, 388, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.98, t
     assert t["path_acc"] >= 0.98, t
