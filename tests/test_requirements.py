@@ -217,3 +217,23 @@ def test_label_lines_under_a_lists_last_member_stay_with_it():
     last = out[1]
     assert last.text.endswith("责任单位：县文旅局、城关镇。")
     assert {a.category.value for a in last.actors} == {"leadership_member", "department", "lower_government"}
+
+
+def test_spoken_parts_named_as_things_and_a_transcripts_sign_off():
+    # `第一个事，…` parts of a transcript (held-out ap); `好，我就讲这些。` ends the send-off
+    text = (
+        "同志们：\n\n今天主要调度一下招商工作。下面，我讲两个事。\n\n"
+        "第一个事，要把招商引资抓在手上。\n\n各乡镇主要负责同志要亲自带队外出招商。\n\n"
+        "第二个事，要在项目落地上下真功夫。\n\n县发改委要在5月底前梳理签约未开工项目。\n\n"
+        "同志们，招商没有捷径可走。希望大家把压力变成动力，确保二季度有一个明显起色。好，我就讲这些。\n"
+    )
+    out = extract(text)
+    assert [(s.path, s.heading) for s in out.sections] == [
+        ("1", "要把招商引资抓在手上。"),
+        ("2", "要在项目落地上下真功夫。"),
+    ]
+    # each part is one paragraph under its heading line: the part is the requirement (§2)
+    assert [(r.path, r.heading) for r in out.requirements] == [
+        ("1", "要把招商引资抓在手上。"),
+        ("2", "要在项目落地上下真功夫。"),
+    ]
