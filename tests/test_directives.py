@@ -55,6 +55,10 @@ IDIOMS = [
     # (heldout_speeches/ak; corpus/015 上海 2026)
     "我们要始终牢记人民政府前面的“人民”二字，加快建设人民满意的服务型政府。",
     "我们要大力弘扬驰而不息的龙马精神，始终保持万马奔腾的闯劲干劲。",
+    # 指导 (jieba: a noun) and 跟上 (jieba: a locative) after a modal (heldout_speeches/ap)
+    "县委宣传部要指导县融媒体中心开设招商引资专栏。",
+    "另外，宣传也要跟上。",
+    "各乡镇主要负责同志要亲自带队外出招商。",  # 带队/n
 ]
 
 # A clause opened by a work verb: work to do, no modal needed.
