@@ -54,6 +54,7 @@ class DeadlineCues(BaseModel):
     frame_object: str = "(?!)"
     amount_clause: str = "(?!)"
     object_openers: list[str] = Field(default_factory=list)
+    disposal: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def _work_verb_first(after: str) -> bool:
     """`6月底前实现已签约项目开工率…`: a verb of work right after a bound, so a past marker
     later in the clause (已签约) is an attribute, not a statement of what was done."""
     toks = list(tagged_tokens(after[:8]))
-    return bool(toks) and is_work_verb(*toks[0])
+    # `6月底前把去年兑现不到位的资金全部兑付到位`: 把 puts the object first, the verb follows it
+    return bool(toks) and (is_work_verb(*toks[0]) or toks[0][0] in _compiled().cues.disposal)
 
 
 def _work_next(after: str) -> bool:

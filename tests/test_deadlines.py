@@ -79,6 +79,12 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
             "9月底前",
             date(2025, 9, 30),
         ),
+        # … and 把 before the work: 去年 dates its object, not the work (held-out ap)
+        (
+            "县财政局要在6月底前把去年兑现不到位的优惠政策资金全部兑付到位。",
+            "6月底前",
+            date(2025, 6, 30),
+        ),
     ],
 )
 def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | None) -> None:
