@@ -112,6 +112,16 @@ requirements); `对计划上半年开工…的14个项目` (a phrase describing 
 (the year's work named) and `今年，镇党委研究确定了…` (a past act) read as bounds. After general
 fixes all 1.0.
 
+ao–ap (a district government work report whose 民生实事 part is a lead-in and a `1.…5.` list at
+section level beside titled groups of paragraphs; a county 招商引资 transcript, 根据录音整理, whose
+parts are `第一个事，…` lines over spoken paragraphs, closed by `好，我就讲这些。`) first scored req_f1
+0.824, specific_f1 1.0, actor_f1 1.0, path_acc 1.0, deadline_acc 1.0, section_kind_acc 0.625: the
+report scored 1.0; the transcript lost everything because `第一个事` was no marker. After that fix,
+further misses: the send-off not found (`我就讲这些`), 指导/跟上/带队 (jieba: noun, locative,
+noun) after 要, `6月底前把去年…兑付到位` (去年 inside 把's object) read as the past. After general fixes
+req_f1 0.952; left: two paragraphs of statements read as asking (`…，今年招商引资任务是签约项目60个`,
+a target read as `任务是 + verb`; `靠什么吸引企业？只能靠服务、靠环境` answering a rhetorical question).
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -128,7 +138,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (39, 388, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (41, 408, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.98, t
     assert t["path_acc"] >= 0.98, t
