@@ -76,7 +76,7 @@ class _View:
             self.text, self.offsets = text[start:end], None
             self.start = start
             return
-        keep = [i for i, c in enumerate(text[start:end], start) if not _in_break(text, i, c)]
+        keep = _outside_breaks(text, start, end)
         self.text = "".join(text[i] for i in keep)
         self.offsets = [*keep, end]
         self.start = start
@@ -90,17 +90,29 @@ class _View:
         return self.start + i if self.offsets is None else self.offsets[i - 1] + 1
 
 
-def _in_break(text: str, i: int, c: str) -> bool:
-    """c is part of a line break: the newline and the white space around it."""
-    if not c.isspace():
-        return False
-    j = i
-    while j < len(text) and text[j].isspace() and text[j] != "\n":
-        j += 1
-    k = i
-    while k >= 0 and text[k].isspace() and text[k] != "\n":
-        k -= 1
-    return c == "\n" or (j < len(text) and text[j] == "\n") or (k >= 0 and text[k] == "\n")
+_BREAK = re.compile(r"\s*\n\s*")  # a run of white space with a newline in it
+
+
+def _outside_breaks(text: str, start: int, end: int) -> list[int]:
+    """The offsets of text[start:end] that are no part of a line break: a newline and the
+    white space around it (the whole run of white space it stands in, which may begin before
+    `start` or end after `end`)."""
+    lo, hi = start, end
+    while lo > 0 and text[lo - 1].isspace():
+        lo -= 1
+    while hi < len(text) and text[hi].isspace():
+        hi += 1
+    keep: list[int] = []
+    at = start
+    for m in _BREAK.finditer(text, lo, hi):
+        if m.end() <= start:
+            continue
+        if m.start() >= end:
+            break
+        keep.extend(range(at, max(at, m.start())))
+        at = max(at, m.end())
+    keep.extend(range(at, end))
+    return keep
 
 
 def line_marker(text: str, para: Span) -> Marker | None:
