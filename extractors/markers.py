@@ -76,9 +76,9 @@ class _View:
             self.text, self.offsets = text[start:end], None
             self.start = start
             return
-        keep = _outside_breaks(text, start, end)
-        self.text = "".join(text[i] for i in keep)
-        self.offsets = [*keep, end]
+        kept = _outside_breaks(text, start, end)
+        self.text = "".join(text[a:b] for a, b in kept)
+        self.offsets = [i for a, b in kept for i in range(a, b)] + [end]
         self.start = start
 
     def at(self, i: int) -> int:
@@ -93,8 +93,8 @@ class _View:
 _BREAK = re.compile(r"\s*\n\s*")  # a run of white space with a newline in it
 
 
-def _outside_breaks(text: str, start: int, end: int) -> list[int]:
-    """The offsets of text[start:end] that are no part of a line break: a newline and the
+def _outside_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches of text[start:end] that are no part of a line break: a newline and the
     white space around it (the whole run of white space it stands in, which may begin before
     `start` or end after `end`)."""
     lo, hi = start, end
@@ -102,17 +102,19 @@ def _outside_breaks(text: str, start: int, end: int) -> list[int]:
         lo -= 1
     while hi < len(text) and text[hi].isspace():
         hi += 1
-    keep: list[int] = []
+    kept: list[tuple[int, int]] = []
     at = start
     for m in _BREAK.finditer(text, lo, hi):
         if m.end() <= start:
             continue
         if m.start() >= end:
             break
-        keep.extend(range(at, max(at, m.start())))
+        if m.start() > at:
+            kept.append((at, m.start()))
         at = max(at, m.end())
-    keep.extend(range(at, end))
-    return keep
+    if end > at:
+        kept.append((at, end))
+    return kept
 
 
 def line_marker(text: str, para: Span) -> Marker | None:
