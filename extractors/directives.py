@@ -178,9 +178,13 @@ def _verb_follows(toks: SentenceTokens, pos: Pos | None) -> bool:
             return False
         if _verbish(word, tag) or tag == "p" or _verb_glued_to_a_level(word):
             return True
+        nxt = toks.next(pos)
+        if tag.startswith("m") and nxt is not None and toks.at(nxt)[0] == word:
+            pos = toks.next(nxt)  # `必须一件一件抓落实`: a repeated measure says how, a verb follows
+            continue
         if word not in _words()["adverbs"] and tag.startswith(("n", "r", "m")):
             return False
-        pos = toks.next(pos)
+        pos = nxt
     return False
 
 

@@ -21,6 +21,8 @@ from extractors.text import Span
 
 # A modal (要 / 必须 / 务必) and then, past adverbs, a verb: a directive.
 DIRECTIVES = [
+    # a repeated measure (一件一件) after the modal says how the work is done (heldout_speeches/aq)
+    "今年的十件民生实事，已经在县政府工作报告中作了安排，必须一件一件抓落实，确保年底前全部完成。",
     "我们必须加强基础工业和基础设施的建设，否则经济发展没有后劲。",
     "全国各方要认真做好思想教育工作、卫生技术工作和幼儿保健工作，使广大群众自觉自愿地和安全有效地实行计划生育。",
     "全市政府系统务必把巡视巡察和专项督查整改工作做深做实，切实提高党组自身建设水平。",
