@@ -127,7 +127,7 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
         return False  # 对计划上半年开工但尚未开工的14个项目，…: the phrase describes the object
     if any(w in clause for w in c.figure_clause):
         return False  # 今年经济社会发展主要预期目标是：… dates figures, not work
-    if re.search(c.amount_clause, clause):
+    if _allocates(clause):
         return False  # 全年安排市级重点项目320个, 今年安排30亿元建设资金: an amount, dated
     if (
         not clause
@@ -171,6 +171,15 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
     if re.fullmatch(r"[\d\s]+年|[一二三四五六七八九〇零○]{4}年", phrase):
         return framed or after.startswith(tuple(c.year_openers))
     return True
+
+
+def _allocates(clause: str) -> bool:
+    """The clause allocates an amount (`amount_clause`), its subject, if any, nouns only."""
+    m = re.search(_compiled().cues.amount_clause, clause)
+    if m is None:
+        return False
+    subject = m.groupdict().get("subject") or ""
+    return all(tag.startswith("n") for _w, tag in tagged_tokens(subject))
 
 
 def _verb_next(after: str) -> bool:

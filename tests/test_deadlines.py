@@ -79,6 +79,15 @@ def deadline(text: str, year: int | None = 2025) -> tuple[str | None, date | Non
             "9月底前",
             date(2025, 9, 30),
         ),
+        # a repeated measure after 必须 still asks, so 已经 in the sentence's first clause is no
+        # statement of the past (held-out aq)
+        (
+            "今年的十件民生实事，已经在县政府工作报告中作了安排，必须一件一件抓落实，确保年底前全部完成。",
+            "年底前",
+            date(2025, 12, 31),
+        ),
+        # a modal before 安排: a demand bounded by the year, no amount dated (held-out ar)
+        ("今年要安排资金3亿元，用于老旧小区改造。", "今年", date(2025, 12, 31)),
         # … and 把 before the work: 去年 dates its object, not the work (held-out ap)
         (
             "县财政局要在6月底前把去年兑现不到位的优惠政策资金全部兑付到位。",
@@ -119,6 +128,8 @@ def test_the_bounding_phrase_and_its_date(text: str, phrase: str, due: date | No
         # an amount allocated, dated (ANNOTATION.md §4: 今年拟安排…亿元): held-out ak, pool 2006
         "实施重大项目攻坚行动，全年安排市级重点项目320个，年度计划投资860亿元。",
         "国家今年再安排30亿元国债资金，重点支持煤矿瓦斯综合治理和利用的科技攻关试点工程。",
+        # … with the allocated things named before 安排 (held-out ar)
+        "积极扩大有效投资。今年省级重点项目安排1600个、年度计划投资1.2万亿元。",
         # the phrase describes the object the clause puts first (held-out al)
         "对计划上半年开工但尚未开工的14个项目，要逐个排查原因。",
         # the year's work named after 对, as after 做好 (held-out an)
