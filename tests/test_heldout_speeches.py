@@ -122,6 +122,17 @@ noun) after 要, `6月底前把去年…兑付到位` (去年 inside 把's objec
 req_f1 0.952; left: two paragraphs of statements read as asking (`…，今年招商引资任务是签约项目60个`,
 a target read as `任务是 + verb`; `靠什么吸引企业？只能靠服务、靠环境` answering a rhetorical question).
 
+aq–ar (3,000 characters each: a county secretary at a 三级干部大会 whose `一、` parts' own text
+carries directives (`各乡镇、县直各部门要…`) over `（一）` groups, some one paragraph (inheriting
+that text's subjects), some paragraphs mixing `要…` with figures and rhetorical questions, one a
+paragraph of only facts and a question, left out of the numbering; a provincial 政府工作报告
+excerpt: a `过去一年…` review, `今年经济社会发展的主要预期目标是：…`, `（一）` groups of paragraphs
+each opening with a heading sentence, `我们要…`, `年内`, `到2027年`, a 政府自身建设 part) first
+scored req_f1 1.0, specific_f1 1.0, actor_f1 1.0, path_acc 1.0, deadline_acc 0.926,
+section_kind_acc 1.0. Causes: `必须一件一件抓落实` (a repeated measure after the modal) not read
+as asking, so `已经…作了安排` earlier in the sentence made its `年底前` the past; `今年省级重点项目
+安排1600个` (the allocated things named before 安排) read as a bound. After general fixes all 1.0.
+
 The floors sit a little below what the extractor reaches now, so a regression on unseen
 speeches shows here.
 """
@@ -138,7 +149,7 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_speeches"
 def test_heldout_speeches_keep_their_floor() -> None:
     scores = score_folder(HELDOUT)
     t = scores.totals()
-    assert (t["speeches"], t["gold"], t["failed"]) == (41, 408, 0)
+    assert (t["speeches"], t["gold"], t["failed"]) == (43, 435, 0)
     assert t["grounded"] == 1.0
     assert t["req_f1"] >= 0.98, t
     assert t["path_acc"] >= 0.98, t
