@@ -39,6 +39,8 @@ def print_summary(
     renamed: list[tuple[str, str]] | None = None,
     copies: list[tuple[str, str]] | None = None,
     skipped: list[tuple[str, str]] | None = None,
+    requirements_new: int = 0,
+    requirements_repeated: int = 0,
 ) -> None:
     from store import counts, open_db, requirements_by_category
 
@@ -50,6 +52,9 @@ def print_summary(
     table.add_row("files in corpus", str(files_seen))
     table.add_row("new or changed this run", str(files_new))
     table.add_row("errors this run", str(len(errors)))
+    if files_new:
+        table.add_row("requirements stored this run", str(requirements_new))
+        table.add_row("  of them asked before (曾部署)", str(requirements_repeated))
     for key, value in totals.items():
         table.add_row(f"stored {key}", str(value))
     for cat, n in requirements_by_category(db).items():
@@ -223,6 +228,8 @@ def _run_locked(
         copies=summary.copies,
         low_ocr=[(r.file, r.low_ocr_pages) for r in summary.files if r.low_ocr_pages],
         skipped=summary.skipped,
+        requirements_new=summary.requirements_new,
+        requirements_repeated=summary.requirements_repeated,
     )
     return summary
 

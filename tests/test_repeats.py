@@ -525,3 +525,27 @@ def test_m013_keys_an_m012_index_by_distinct_demand_and_links_as_before(tmp_path
         (newer.requirements[0].id, older.requirements[0].id),
         (newer.requirements[0].id, again.requirements[0].id),
     }
+
+
+def test_run_prints_how_many_of_its_requirements_were_asked_before(prefect_harness, tmp_path):
+    import re
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    shipped = Path(__file__).resolve().parent.parent / "corpus"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("012_gwr_national_2016.txt", "020_gwr_national_2017.txt"):
+        shutil.copy(shipped / name, corpus / name)
+    db_path = tmp_path / "t.db"
+    out = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--db", str(db_path), "--no-review-pages"])
+    assert out.exit_code == 0, out.output
+    db = open_db(db_path)
+    stored = db["requirements"].count
+    linked = db.execute("select count(distinct rid) from requirement_links").fetchone()[0]
+    assert linked > 0  # the 2017 report asks again what 2016's asked (test above)
+    assert re.search(rf"requirements stored this run\s*│\s*{stored}\s*│", out.output)
+    assert re.search(rf"of them asked before \(曾部署\)\s*│\s*{linked}\s*│", out.output)
