@@ -144,7 +144,7 @@ def _bounds_work(text: str, m: re.Match[str], area: Span, year: int | None) -> b
     if _in_quotes(text, s, start):
         return False  # a name: “2025年…行动”, 《…2035年远景目标纲要》
     bound_then_work = (
-        bool(re.search(r"(?:前|底|末|内)$", phrase))
+        bool(_BOUND_END.search(phrase))
         and _work_verb_first(after)
         # 去年我们在汛前准备上下了功夫: a past marker before the phrase in its clause
         and not any(w in _clause_before(text, start, s) for w in c.past_markers)
@@ -214,17 +214,24 @@ def _past_act(clause: str) -> bool:
     return any(w == "了" and k > 0 and is_work_verb(*toks[k - 1]) for k, (w, _t) in enumerate(toks))
 
 
+_CLAUSE_MARKS = "，,；;：:"
+_BOUND_END = re.compile(r"(?:前|底|末|内)$")  # 年底前, 6月底, 年末, 年内: a phrase that bounds by its form
+
+
+def _clause_start(text: str, start: int, s: int) -> int:
+    """Where the clause holding offset `start` begins, within the sentence that starts at s."""
+    return max(s, *(text.rfind(mark, s, start) + 1 for mark in _CLAUSE_MARKS))
+
+
 def _clause_before(text: str, start: int, s: int) -> str:
     """The words of the phrase's clause before it, within the sentence that starts at s."""
-    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
-    return text[max(left + 1, s) : start]
+    return text[_clause_start(text, start, s) : start]
 
 
 def _clause_around(text: str, start: int, end: int, s: int, e: int) -> str:
     """The clause (between commas) that holds text[start:end], within the sentence s..e."""
-    left = max(text.rfind(mark, s, start) for mark in "，,；;：:")
-    right = [i for i in (text.find(mark, end, e) for mark in "，,；;：:") if i >= 0]
-    return text[max(left + 1, s) : min(right, default=e)]
+    right = [i for i in (text.find(mark, end, e) for mark in _CLAUSE_MARKS) if i >= 0]
+    return text[_clause_start(text, start, s) : min(right, default=e)]
 
 
 def _strength(text: str, m: re.Match[str], area: Span) -> int:
@@ -232,7 +239,7 @@ def _strength(text: str, m: re.Match[str], area: Span) -> int:
     c = _compiled().cues
     before = text[max(area.start, m.start() - 4) : m.start()]
     after = text[m.end() : min(area.end, m.end() + 6)]
-    if re.search(r"(?:前|底|末|内)$", m.group()) or any(w in before for w in c.bounding_before):
+    if _BOUND_END.search(m.group()) or any(w in before for w in c.bounding_before):
         return 2
     s, _ = _sentence(text, m.start(), m.end(), area)
     if not text[s : m.start()].strip() and (after.startswith(tuple(c.year_openers)) or _work_next(after)):
